@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "proxy/processors/in_dialog_router.hpp"
+
+namespace insip::proxy {
+
+Outcome InDialogRouter::onRequest(RequestContext& ctx) {
+  sip::Message& req = ctx.request();
+  // §16.4: a Request-URI naming us with a Route set means the previous hop was a strict router:
+  // the real Request-URI is the last Route entry.
+  if (identity_.isUs(req.request_uri) && req.request_uri.user.empty() && !req.routes.empty() &&
+      sip::findParam(req.request_uri.params, "lr") == nullptr) {
+    req.request_uri = req.routes.back().uri;
+    req.routes.pop_back();
+    ctx.routed_to_us = true;
+  }
+  // §16.4: pop every top Route entry that names us.
+  while (!req.routes.empty() && identity_.isUs(req.routes.front().uri)) {
+    req.routes.erase(req.routes.begin());
+    ctx.routed_to_us = true;
+  }
+  ctx.in_dialog = req.to.tag().has_value();
+  if (!ctx.in_dialog) {
+    if (req.method == sip::Method::Ack) {
+      return Outcome::drop("ACK without To tag matching no transaction");
+    }
+    return Outcome::next();
+  }
+  if (ctx.routed_to_us) {
+    ctx.targets.push_back(Target{req.request_uri, std::nullopt});
+    return Outcome::forward();
+  }
+  if (req.method == sip::Method::Ack) {
+    return Outcome::drop("in-dialog ACK not routed through us");
+  }
+  return Outcome::reply(sip::makeResponse(req, 404, "Not Here"));
+}
+
+}  // namespace insip::proxy

@@ -1,0 +1,21 @@
+// SPDX-License-Identifier: Apache-2.0
+#include "proxy/stats.hpp"
+
+#include <fmt/format.h>
+
+namespace insip::proxy {
+
+std::string Stats::line() const {
+  return fmt::format(
+      "STATS requests_in={} responses_in={} retransmissions_absorbed={} parse_errors={} dropped={} "
+      "stateless_replies={} auth_challenges={} auth_ok={} auth_failures={} auth_replays={} "
+      "auth_stale={} auth_locked={} registrations={} calls_forwarded={} calls_answered={} "
+      "cancels={} loops_detected={} timeouts_408={} transactions_rejected={} "
+      "responses_forwarded={} stray_responses={}",
+      requests_in, responses_in, retransmissions_absorbed, parse_errors, dropped, stateless_replies,
+      auth_challenges, auth_ok, auth_failures, auth_replays, auth_stale, auth_locked, registrations,
+      calls_forwarded, calls_answered, cancels, loops_detected, timeouts_408,
+      transactions_rejected, responses_forwarded, stray_responses);
+}
+
+}  // namespace insip::proxy
