@@ -342,9 +342,12 @@ run_step() {
   local calls=$((rate * STEP_S)) dir="$RUN/$server/$wl-$rate" sf extra=()
   rm -rf "$dir"; mkdir -p "$dir"
   case $wl in
-    register) sf="$HERE/sipp/register.xml" ;;
-    call) sf="$HERE/sipp/call-uac.xml"; extra=(-s bench -key callee_hostport "$HOST:$UAS_PORT") ;;
+    register) sf="$HERE/sipp/register.xml"; extra=(-auth_uri "$REALM") ;;
+    call) sf="$HERE/sipp/call-uac.xml"
+      extra=(-s bench -key callee_hostport "$HOST:$UAS_PORT" -auth_uri "bench@$HOST:$UAS_PORT") ;;
   esac
+  # -auth_uri: the digest uri must name the Request-URI (RFC 2617 §3.2.2.5; insip checks it),
+  # and SIPp would otherwise put sip:<proxy ip>:<port> there.
   sleep "$SETTLE_S"
   local spids; spids=$(server_pids)
   local s0 u0 t0 w0 s1 u1 w1 uac=0

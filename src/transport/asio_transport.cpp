@@ -557,12 +557,14 @@ void Core::onAccepted(tcp::socket socket) {
                                            /*inbound=*/true);
   conns_.emplace(id, conn);
   by_remote_[remoteKey(ip, port)] = id;
+  spdlog::debug("tcp: accepted connection {} from {}:{}", id, ip, port);
   conn->start();
 }
 
 void Core::onConnectionClosed(const Connection& c) {
   ++counters_.tcp_closed;
   const auto& f = c.flow();
+  spdlog::debug("tcp: connection {} to {} closed", c.id(), f.str());
   if (auto it = by_remote_.find(remoteKey(f.remote_ip, f.remote_port));
       it != by_remote_.end() && it->second == c.id()) {
     by_remote_.erase(it);

@@ -368,6 +368,24 @@ TEST_F(AsioTransportTest, ConnectionsOverThePerSourceLimitAreRejected) {
   ASSERT_TRUE(runUntil([&] { return received_.size() == 1; }));
 }
 
+TEST_F(AsioTransportTest, ConnectionsOverTheTotalLimitAreRejected) {
+  config::Limits limits;
+  limits.max_tcp_connections = 2;
+  start(limits);
+  auto a = connectClient();
+  auto b = connectClient();
+  ASSERT_TRUE(runUntil([&] { return transport_->counters().tcp_accepted == 2; }));
+  auto c = connectClient();
+  bool eof = false;
+  readClient(c, 1, &eof);
+  EXPECT_TRUE(eof);
+  EXPECT_EQ(transport_->counters().tcp_rejected, 1u);
+  EXPECT_EQ(transport_->counters().tcp_accepted, 2u);
+  // and an outbound connection is refused too while full
+  transport_->send(util::Flow{util::Protocol::Tcp, "127.0.0.1", 9, 0}, kOptions);
+  EXPECT_EQ(transport_->counters().send_errors, 1u);
+}
+
 TEST_F(AsioTransportTest, ClosingTheFirstConnectionFreesItsPerSourceSlot) {
   config::Limits limits;
   limits.max_connections_per_source = 1;
