@@ -8,7 +8,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 PACKAGES := build-essential cmake ninja-build pkg-config clang-14 \
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 libtomlplusplus-dev libcli11-dev \
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  sip-tester python3 openssl
+  sip-tester python3 openssl libxmlsec1-dev libxml2-dev
 
 .PHONY: setup build test demo bench clean
 

@@ -28,6 +28,9 @@
 #   BENCH_RUN_DIR [mktemp -d /tmp/insip-bench.XXXXXX]  where configs, DBs and sipp logs go
 # Everything binds to 127.0.0.1. Every process started here is stopped by its PID on exit.
 
+# The whole script is one { ... } block, so bash reads it completely before running any of it:
+# editing this file during a run cannot change the run.
+{
 set -u -o pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -151,13 +154,10 @@ RUN=$(cd "$RUN" && pwd)
 log "run directory: $RUN"
 
 udp_port_busy() { ss -Hlun "( sport = :$1 )" 2>/dev/null | grep -q .; }
-TAKEN=" "
-pick_port() { # first port >= $1 that is free (and not already picked), step $2 (default 1)
-  local p=$1 step=${2:-1} i
+pick_port() { # first port >= $1, in steps of $2, with it and the next two UDP ports free
+  local p=$1 step=$2 i
   for ((i = 0; i < 200; i++)); do
-    if [[ "$TAKEN" != *" $p "* ]] && ! udp_port_busy "$p" && ! udp_port_busy $((p + 1)) &&
-      ! udp_port_busy $((p + 2)); then
-      TAKEN="$TAKEN$p "
+    if ! udp_port_busy "$p" && ! udp_port_busy $((p + 1)) && ! udp_port_busy $((p + 2)); then
       echo "$p"
       return 0
     fi
@@ -165,12 +165,13 @@ pick_port() { # first port >= $1 that is free (and not already picked), step $2 
   done
   return 1
 }
+# disjoint ranges: proxy from BENCH_PORT, UAC +3.., UAS +10.., media 16000.. / 16100..
 PROXY_PORT=$(pick_port "${BENCH_PORT:-5060}" 1) || die "no free UDP port for the proxy"
-TAKEN="$TAKEN$((PROXY_PORT + 1)) $((PROXY_PORT + 2)) "
 UAC_PORT=$(pick_port $((PROXY_PORT + 3)) 1) || die "no free UDP port for the sipp UAC"
+[ "$UAC_PORT" -lt $((PROXY_PORT + 10)) ] || die "no free UDP port for the sipp UAC"
 UAS_PORT=$(pick_port $((PROXY_PORT + 10)) 1) || die "no free UDP port for the sipp UAS"
 UAC_MEDIA=$(pick_port 16000 4) || die "no free media port"
-UAS_MEDIA=$(pick_port $((UAC_MEDIA + 4)) 4) || die "no free media port"
+UAS_MEDIA=$(pick_port $((UAC_MEDIA + 100)) 4) || die "no free media port"
 log "ports: proxy $HOST:$PROXY_PORT  uac $UAC_PORT  uas $UAS_PORT"
 
 # ------------------------------------------------------------------ users
@@ -242,7 +243,7 @@ EOF
   local t0=$SECONDS n=0 u
   while IFS=';' read -r u p _ _; do
     [ "$u" = SEQUENTIAL ] && continue
-    printf '%s\n' "$p" | "$BIN" user add "$u" --config "$INSIP_CFG" --realm "$REALM" \
+    printf '%s\n' "$p" | "$BIN" user add "$u" --config "$INSIP_CFG" --realm "$REALM" --force \
       >>"$RUN/insip/user-add.log" 2>&1 || { log "insip user add $u failed:"; tail -5 "$RUN/insip/user-add.log" >&2; return 1; }
     n=$((n + 1))
   done <"$USERS_CSV"
@@ -522,3 +523,4 @@ for wl in $WORKLOADS; do
   echo "BENCH $wl insip=$i kamailio=$k ratio=$ratio"
 done
 exit $status
+}

@@ -174,14 +174,12 @@ Verdict DigestVerifier::verify(const VerifyInput& input) {
     return BadRequest{"Digest response malformed"};
   }
 
-  // 3. The nonce: ours, for this realm, fresh. Neither case is a failed guess.
-  switch (nonces_.verify(creds.nonce, config_.realm)) {
-    case NonceStatus::Invalid:
-      return challenge(input.mode, false, ChallengeReason::InvalidNonce);
-    case NonceStatus::Stale:
-      return challenge(input.mode, true, ChallengeReason::StaleNonce);
-    case NonceStatus::Valid:
-      break;
+  // 3. The nonce: ours, for this realm. A forged nonce is not a failed guess. An expired one is
+  //    answered stale=true only if the response is right (RFC 7616 §3.3: stale means the
+  //    credentials were good but the nonce was old); a wrong answer on it is a failure.
+  const NonceStatus nonce_status = nonces_.verify(creds.nonce, config_.realm);
+  if (nonce_status == NonceStatus::Invalid) {
+    return challenge(input.mode, false, ChallengeReason::InvalidNonce);
   }
 
   // 4. Locked out: 403 without looking at the answer (no password oracle while locked).
@@ -207,6 +205,9 @@ Verdict DigestVerifier::verify(const VerifyInput& input) {
       return Forbidden{creds.username};
     }
     return challenge(input.mode, false, ChallengeReason::WrongCredentials);
+  }
+  if (nonce_status == NonceStatus::Stale) {
+    return challenge(input.mode, true, ChallengeReason::StaleNonce);
   }
 
   // 6. Replay: the answer is right but this nc (or a later one) was already used. stale=true

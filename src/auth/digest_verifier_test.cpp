@@ -253,6 +253,21 @@ TEST_F(DigestVerifierTest, ChallengesAStaleNonceWithStaleTrueWithoutCountingAFai
   EXPECT_TRUE(std::holds_alternative<Authenticated>(answer(v, Answer{}, freshNonce(v))));
 }
 
+TEST_F(DigestVerifierTest, AWrongPasswordOnAnExpiredNonceIsAFailureNotStale) {
+  // RFC 7616 §3.3: stale=true says the credentials were right and only the nonce was old.
+  auto v = makeVerifier();
+  const std::string old_nonce = freshNonce(v);
+  clock_.advance(31s);
+  Answer wrong;
+  wrong.password = "not-the-password";
+  auto verdict = answer(v, wrong, old_nonce);
+  auto* c = std::get_if<Challenge>(&verdict);
+  ASSERT_NE(c, nullptr);
+  EXPECT_FALSE(c->stale);
+  EXPECT_EQ(c->reason, ChallengeReason::WrongCredentials);
+  EXPECT_EQ(c->headers[0].find("stale=true"), std::string::npos);
+}
+
 TEST_F(DigestVerifierTest, ChallengesAForgedNonceWithoutStale) {
   auto v = makeVerifier();
   auto verdict = answer(v, Answer{}, "5f3c9a1e7b2d4c6a8e0f1a2b3c4d5e6f");

@@ -416,9 +416,13 @@ void ProxyCore::onRequest(sip::Message&& request, const util::Flow& from) {
   RequestContext ctx(std::move(request), from);
   Outcome o = pipeline_.run(ctx);
   if (const sip::Message* resp = o.response()) {
-    server.txn->sendResponse(*resp);
-    if (server.txn->terminated() || resp->status < 200) {
-      return;
+    if (resp->status > 100 && !resp->to.tag()) {
+      // RFC 3261 §8.2.6.2: answering as a UAS, we add a To tag to every response but 100.
+      sip::Message tagged = *resp;
+      sip::setParam(tagged.to.params, "tag", to_tag_);
+      server.txn->sendResponse(tagged);
+    } else {
+      server.txn->sendResponse(*resp);
     }
     return;
   }
@@ -712,8 +716,8 @@ void ProxyCore::onBranchTimeout(const std::shared_ptr<ResponseContext>& rcp, std
   b.final_status = 408;
   ++stats_.timeouts_408;
   // §16.7 step 1 / §16.8: a branch that never answered counts as 408.
-  if (!rc.best) {
-    rc.best = sip::makeResponse(rc.original, 408, {}, to_tag_);
+  if (!rc.best || rank(408) < rank(rc.best->status)) {
+    rc.best = sip::makeResponse(rc.original, 408, {}, to_tag_);  // competes like a received 408
   }
   // Stop retransmitting on that branch.
   const std::string ckey = b.request.vias.empty()

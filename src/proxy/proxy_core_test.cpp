@@ -246,6 +246,30 @@ TEST_F(ProxyCoreTest, RegisterAnsweringTheChallengeIsAccepted200AndStoresTheBind
   EXPECT_EQ(stats_.registrations, 1u);
 }
 
+TEST_F(ProxyCoreTest, RegisterThroughAnOutboundProxyRouteIsAccepted) {
+  // §8.1.2: a UA with this proxy as outbound proxy pre-loads Route: <sip:proxy;lr>.
+  RequestSpec r;
+  r.method = "REGISTER";
+  r.ruri = "sip:example.test";
+  r.to = "<sip:alice@example.test>";
+  r.routes = {"<sip:192.0.2.10;lr>"};
+  r.headers = {"Contact: <sip:alice@192.0.2.1:5060>"};
+  in(r.wire(), kCaller);
+  auto out = take();
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(out[0].status(), 401);
+  r.branch = "z9hG4bKuac2";
+  r.cseq = 2;
+  r.headers.push_back("Authorization: " + testsupport::digestCredentials(
+                                              headerOf(out[0].bytes, "WWW-Authenticate"), "alice",
+                                              "alice-pw", "REGISTER", "sip:example.test"));
+  in(r.wire(), kCaller);
+  out = take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status(), 200) << out[0].bytes;
+  EXPECT_EQ(bindings_.lookup("sip:alice@example.test").size(), 1u);
+}
+
 TEST_F(ProxyCoreTest, RetransmittedRequestIsAbsorbedAndAnsweredWithTheSameResponse) {
   RequestSpec r;
   r.method = "REGISTER";
@@ -347,6 +371,28 @@ TEST_F(ProxyCoreTest, InviteToARegisteredUserIsForwardedPerSection166) {
   EXPECT_EQ(f.from.tag().value_or(""), "fc1");
   EXPECT_FALSE(f.to.tag().has_value());
   EXPECT_EQ(stats_.calls_forwarded, 1u);
+}
+
+TEST_F(ProxyCoreTest, InviteFromTcpToUdpIsDoubleRecordRoutedAndAnsweredOnTheConnection) {
+  bobAt(kBob, 5062);
+  const util::Flow caller_tcp = testsupport::tcpFlow("192.0.2.1", 40001, 3);
+  RequestSpec r = callerInvite();
+  r.via_transport = "TCP";
+  in(r.wire(), caller_tcp);
+  auto out = take();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].to, caller_tcp);  // 100 Trying on the same connection (§18.2.2)
+  EXPECT_EQ(out[0].status(), 100);
+  sip::Message f = out[1].msg();
+  ASSERT_EQ(f.record_routes.size(), 2u);  // RFC 5658: one entry per leg, downstream leg on top
+  EXPECT_EQ(sip::findParam(f.record_routes[0].uri.params, "transport"), nullptr);
+  EXPECT_EQ(sip::paramValue(f.record_routes[1].uri.params, "transport").value_or(""), "tcp");
+  EXPECT_NE(sip::findParam(f.record_routes[1].uri.params, "lr"), nullptr);
+  EXPECT_EQ(f.vias[0].transport, "UDP");
+  in(responseTo(out[1].bytes, 180, "Ringing", "bt1"), kBob);
+  out = take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].to, caller_tcp);
 }
 
 TEST_F(ProxyCoreTest, AuthenticatedInviteIsForwardedWithoutOurRealmsCredentials) {
@@ -599,6 +645,19 @@ TEST_F(ProxyCoreTest, CancelBeforeAnyProvisionalEndsWith487WhenTheBranchNeverAns
   for (const auto& s : to(out, kBob)) {
     EXPECT_EQ(s.method(), "INVITE");  // only retransmissions; never a CANCEL without a 1xx
   }
+}
+
+TEST_F(ProxyCoreTest, CancelAfterTheFinalResponseIsAnswered200AndChangesNothing) {
+  bobAt(kBob, 5062);
+  auto down = forward();
+  ASSERT_EQ(down.size(), 1u);
+  in(responseTo(down[0].bytes, 486, "Busy Here", "bt1"), kBob);
+  ASSERT_EQ(to(take(), kCaller).size(), 1u);
+  in(cancelFor(callerInvite()).wire(), kCaller);
+  auto out = take();
+  ASSERT_EQ(out.size(), 1u);  // §9.2: the CANCEL is answered, the final response stands
+  EXPECT_EQ(out[0].status(), 200);
+  EXPECT_EQ(out[0].msg().cseq.method, sip::Method::Cancel);
 }
 
 TEST_F(ProxyCoreTest, CancelForAnUnknownTransactionIsAnswered481) {

@@ -5,7 +5,7 @@
 #   1. temp dir: proxy config (free ports, MD5 challenges for SIPp, log.messages = true) and a
 #      credentials DB with alice and bob (`insip user add`, password on stdin);
 #   2. `insip proxy` starts; bob (SIPp) registers through 401 and waits as a UAS;
-#   3. alice (SIPp) registers through 401, calls sip:bob@example.test through 407, gets 180/200,
+#   3. alice (SIPp, same port twice) registers through 401, then calls sip:bob@example.test through 407, gets 180/200,
 #      ACKs, talks ~1 s, hangs up (BYE -> 200);
 #   4. the proxy stops (SIGTERM); its MSG lines become the ladder alice | insip | bob, its STATS line
 #      the summary. Exit 0 on success. Every process started here is stopped by PID, also on Ctrl-C.
@@ -60,8 +60,7 @@ def print_ladder(msgs: list, alice_ports: set, bob_ports: set) -> None:
     print("".join(head).rstrip())
     for m in msgs:
         side = "alice" if m.port in alice_ports else "bob" if m.port in bob_ports else None
-        if side is None:
-            print(f"{'':{COL_A}}  ({m.direction} {m.transport}:{m.ip}:{m.port} {m.first_line})")
+        if side is None:  # the start-up OPTIONS probe of the demo itself
             continue
         print(ladder_line(m, side))
 
@@ -101,35 +100,43 @@ def main() -> int:
         bob_reg = it.Sipp(tmp, "uas-register.xml", remote_port=proxy.port, transport=tp,
                           users=[("bob", USERS["bob"])], keys={"expires": "3600", "uas_port": str(uas.port)},
                           name="bob-register").run()
-        alice = None
+        alice = alice_reg = None
         if bob_reg.rc == 0:
-            print("alice: registering and calling sip:bob@example.test ...")
+            print("alice: registering ...")
+            alice_reg = it.Sipp(tmp, "uac-register-auth.xml", remote_port=proxy.port, transport=tp,
+                                users=[("alice", USERS["alice"])], keys={"expires": "3600"},
+                                name="alice-register").run()
+        if alice_reg is not None and alice_reg.rc == 0:
+            print("alice: calling sip:bob@example.test ...")
             alice = it.Sipp(tmp, "uac-call-auth.xml", remote_port=proxy.port, transport=tp,
-                            users=[("alice", USERS["alice"])], service="bob", duration_ms=1000,
-                            name="alice-call").run()
+                            port=port_of(alice_reg), users=[("alice", USERS["alice"])], service="bob",
+                            duration_ms=1000, name="alice-call").run()
         uas_res = uas.wait(5 if alice is None else 20)
         rc = proxy.stop()
 
         print()
         msgs = proxy.messages_seen()
         if msgs:
-            print_ladder(msgs, {alice_port(alice)} if alice else set(), {uas.port, port_of(bob_reg)})
+            print_ladder(msgs, {port_of(alice_reg)} if alice_reg else set(), {uas.port, port_of(bob_reg)})
         else:
             print("(the proxy printed no MSG lines: is [log] messages = true supported?)")
         print()
         stats = proxy.stats()
-        results = {"bob registration": bob_reg.rc, "alice call": alice.rc if alice else None,
+        results = {"bob registration": bob_reg.rc,
+                   "alice registration": alice_reg.rc if alice_reg else None,
+                   "alice call": alice.rc if alice else None,
                    "bob answering": uas_res.rc, "proxy exit": rc}
         print("summary:")
         for k, v in results.items():
-            print(f"  {k:<18} {'ok' if v == 0 else 'FAILED (rc=%s)' % v}")
+            print(f"  {k:<19} {'ok' if v == 0 else 'FAILED (rc=%s)' % v}")
         if stats:
-            print("  proxy stats       " + " ".join(f"{k}={v}" for k, v in stats.items()))
+            print("  proxy stats        " + " ".join(f"{k}={v}" for k, v in stats.items()))
         else:
-            print("  proxy stats       (no STATS line)")
+            print("  proxy stats        (no STATS line)")
         ok = all(v == 0 for v in results.values())
         if not ok:
-            for name, res in (("bob registration", bob_reg), ("alice call", alice), ("bob answering", uas_res)):
+            for name, res in (("bob registration", bob_reg), ("alice registration", alice_reg),
+                              ("alice call", alice), ("bob answering", uas_res)):
                 if res is not None and res.rc != 0:
                     print(f"\n--- {name} ---\n{res.describe()}", file=sys.stderr)
             print(f"\n--- proxy log (tail) ---\n{proxy.log_text()[-3000:]}", file=sys.stderr)
@@ -152,10 +159,6 @@ def main() -> int:
 def port_of(res: "it.SippResult") -> int:
     i = res.args.index("-p")
     return int(res.args[i + 1])
-
-
-def alice_port(res: "it.SippResult") -> int:
-    return port_of(res)
 
 
 if __name__ == "__main__":

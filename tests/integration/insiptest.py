@@ -317,7 +317,7 @@ class Sipp:
                  transport: str = "udp", users: list[tuple[str, str]] | None = None,
                  keys: dict[str, str] | None = None, service: str | None = None, duration_ms: int | None = None,
                  recv_timeout_ms: int = 10000, timeout_s: int = 30, extra: list[str] | None = None,
-                 name: str | None = None):
+                 name: str | None = None, auth_uri: str | None = "auto"):
         self.workdir = Path(workdir)
         self.port = port or free_port()
         self.name = name or f"{Path(scenario).stem}-{self.port}"
@@ -345,6 +345,12 @@ class Sipp:
             args += ["-key", k, str(v)]
         if service:
             args += ["-s", service]
+        # SIPp's digest uri defaults to sip:<remote ip:port>; make it the Request-URI (RFC 2617 3.2.2.5):
+        # sip:NAME@domain for the call scenarios (-s NAME), sip:domain for REGISTER scenarios
+        if auth_uri == "auto":
+            auth_uri = (f"{service}@{DOMAIN}" if service else DOMAIN) if users else None
+        if auth_uri:
+            args += ["-auth_uri", auth_uri]
         if duration_ms is not None:
             args += ["-d", str(duration_ms)]
         args += extra or []
@@ -814,6 +820,12 @@ def register_callee(test: ProxyTestCase, transport: str, uas_port: int, user: st
     """Registers `user` with the contact of a SIPp UAS on uas_port (uas-register.xml)."""
     res = test.sipp("uas-register.xml", transport=transport, users=[(user, test.USERS[user])],
                     keys={"expires": "3600", "uas_port": str(uas_port)}, name=f"register-{user}-{transport}").run()
+    test.assertSipp(res, f"{user} registration over {transport}")
+
+
+def register_caller(test: ProxyTestCase, transport: str, user: str = "alice") -> None:
+    res = test.sipp("uac-register-auth.xml", transport=transport, users=[(user, test.USERS[user])],
+                    keys={"expires": "3600"}, name=f"register-{user}-{transport}").run()
     test.assertSipp(res, f"{user} registration over {transport}")
 
 

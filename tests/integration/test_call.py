@@ -21,6 +21,7 @@ class CallTest(it.ProxyTestCase):
         uas = it.start_uas(self, "uas-answer.xml", transport)
         try:
             it.register_callee(self, transport, uas.port, callee)
+            it.register_caller(self, transport)
             res = self.sipp("uac-call-auth.xml", transport=transport, users=[("alice", "alice-secret")],
                             service=callee, duration_ms=500, timeout_s=30, name=f"caller-{transport}").run()
         finally:

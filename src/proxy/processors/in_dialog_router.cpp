@@ -5,10 +5,11 @@ namespace insip::proxy {
 
 Outcome InDialogRouter::onRequest(RequestContext& ctx) {
   sip::Message& req = ctx.request();
-  // §16.4: a Request-URI naming us with a Route set means the previous hop was a strict router:
-  // the real Request-URI is the last Route entry.
+  // §16.4: a Request-URI holding a value we placed in Record-Route (always written with ;lr) means
+  // the previous hop was a strict router: the real Request-URI is the last Route entry. A
+  // Request-URI naming our domain (e.g. REGISTER through an outbound-proxy Route) is not one.
   if (identity_.isUs(req.request_uri) && req.request_uri.user.empty() && !req.routes.empty() &&
-      sip::findParam(req.request_uri.params, "lr") == nullptr) {
+      sip::findParam(req.request_uri.params, "lr") != nullptr) {
     req.request_uri = req.routes.back().uri;
     req.routes.pop_back();
     ctx.routed_to_us = true;

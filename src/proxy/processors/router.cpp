@@ -57,9 +57,21 @@ Outcome Router::onRequest(RequestContext& ctx) {
       if (!uri) {
         continue;
       }
-      Target t{std::move(*uri), parseFlow(b.flow)};
-      if (t.flow) {
-        t.flow->connection_id = b.connection_id;
+      // The registered Contact is the destination (RFC 3261 §16.5). A stream binding also keeps
+      // its connection id so the request reuses the connection the UA registered on (§18.2.2);
+      // if that connection is gone the transport connects to the Contact address.
+      Target t{std::move(*uri), std::nullopt};
+      auto reg_flow = parseFlow(b.flow);
+      if (reg_flow && reg_flow->protocol != util::Protocol::Udp && b.connection_id != 0 &&
+          t.uri.scheme != sip::Scheme::Other && t.uri.port) {
+        util::Flow f;
+        f.protocol = reg_flow->protocol;
+        f.remote_ip = t.uri.host.size() > 2 && t.uri.host.front() == '['
+                          ? t.uri.host.substr(1, t.uri.host.size() - 2)
+                          : t.uri.host;
+        f.remote_port = *t.uri.port;
+        f.connection_id = b.connection_id;
+        t.flow = std::move(f);
       }
       ctx.targets.push_back(std::move(t));
     }

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // router.hpp — request chain, last step: target selection (RFC 3261 §16.5).
-//   * Request-URI in our domains with a user part: the location service (registrar bindings,
+//   * Request-URI in our domains with a user part: the location service (registrar bindings; the
+//     registered Contact is the target, stream bindings also reuse their connection;
 //     highest q first; all of them are tried in parallel). No binding: 480 when the user exists,
 //     404 when it does not.
 //   * Request-URI naming this proxy without user part: 501 for unknown methods (we are the UAS),
