@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <random>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -160,10 +161,8 @@ ProxyCore::ProxyCore(const config::Config& cfg, const Pipeline& pipeline,
            txn::TimerValues{util::Millis(cfg.timers.t1_ms), util::Millis(cfg.timers.t2_ms),
                             util::Millis(cfg.timers.t4_ms)}},
       stats_(stats) {
-  to_tag_ = fmt::format("{:x}", fnv1a(identity_.hostport()) ^
-                                    static_cast<std::uint64_t>(timers_.clock().systemNow()
-                                                                   .time_since_epoch()
-                                                                   .count()));
+  std::random_device rd;
+  to_tag_ = fmt::format("{:08x}{:08x}", rd(), rd());  // secret salt for our To tags
 }
 
 ProxyCore::~ProxyCore() {
@@ -296,7 +295,7 @@ void ProxyCore::replyStateless(const sip::Message& request, const util::Flow& to
   if (request.method == sip::Method::Ack) {
     return;  // never answer an ACK
   }
-  sip::Message resp = sip::makeResponse(request, status, reason, to_tag_);
+  sip::Message resp = sip::makeResponse(request, status, reason, toTagFor(request));
   for (const auto& h : extra) {
     resp.headers.push_back(h);
   }
@@ -312,6 +311,14 @@ void ProxyCore::replyStateless(const sip::Message& request, const util::Flow& to
 
 // ---------------------------------------------------------------------------------------------
 // Requests
+
+std::string ProxyCore::toTagFor(const sip::Message& m) const {
+  std::uint64_t h = fnv1a(to_tag_);
+  h = fnv1a(m.call_id, h);
+  h = fnv1a(m.from.tag().value_or(""), h);
+  h = fnv1a(std::to_string(m.cseq.seq), h);
+  return fmt::format("{:x}", h);
+}
 
 std::string ProxyCore::loopHash(const sip::Message& request) const {
   std::uint64_t h = fnv1a(request.request_uri.str());
@@ -410,16 +417,18 @@ void ProxyCore::onRequest(sip::Message&& request, const util::Flow& from) {
 
   if (isLooped(request)) {
     ++stats_.loops_detected;
-    server.txn->sendResponse(sip::makeResponse(request, 482, {}, to_tag_));
+    server.txn->sendResponse(sip::makeResponse(request, 482, {}, toTagFor(request)));
     return;
   }
   RequestContext ctx(std::move(request), from);
   Outcome o = pipeline_.run(ctx);
   if (const sip::Message* resp = o.response()) {
     if (resp->status > 100 && !resp->to.tag()) {
-      // RFC 3261 §8.2.6.2: answering as a UAS, we add a To tag to every response but 100.
+      // RFC 3261 §8.2.6.2 / §19.3: answering as a UAS, we add a To tag to every response but 100;
+      // derived from a per-process secret salt and the request, so it is unique per request and
+      // stable across its retransmissions.
       sip::Message tagged = *resp;
-      sip::setParam(tagged.to.params, "tag", to_tag_);
+      sip::setParam(tagged.to.params, "tag", toTagFor(tagged));
       server.txn->sendResponse(tagged);
     } else {
       server.txn->sendResponse(*resp);
@@ -470,11 +479,11 @@ void ProxyCore::onCancel(sip::Message&& cancel, const util::Flow& from) {
   ServerEntry& server = *entry;
   servers_[key] = std::move(entry);
   if (inv == servers_.end() || inv->second->txn->terminated()) {
-    server.txn->sendResponse(sip::makeResponse(cancel, 481, {}, to_tag_));
+    server.txn->sendResponse(sip::makeResponse(cancel, 481, {}, toTagFor(cancel)));
     return;
   }
   // §16.10: answer the CANCEL with 200, then cancel every pending branch.
-  server.txn->sendResponse(sip::makeResponse(cancel, 200, {}, to_tag_));
+  server.txn->sendResponse(sip::makeResponse(cancel, 200, {}, toTagFor(cancel)));
   ServerEntry& invite = *inv->second;
   if (!invite.rc) {
     return;  // answered locally (e.g. 407): the final response stands
@@ -577,7 +586,7 @@ void ProxyCore::forward(ServerEntry& server, const std::string& key, RequestCont
     std::size_t index = rc->branches.size();
     if (!flow) {
       b.final_status = 502;
-      sip::Message resp = sip::makeResponse(rc->original, 502, "Unresolvable Destination", to_tag_);
+      sip::Message resp = sip::makeResponse(rc->original, 502, "Unresolvable Destination", toTagFor(rc->original));
       if (!rc->best || rank(502) < rank(rc->best->status)) {
         rc->best = std::move(resp);
       }
@@ -717,7 +726,7 @@ void ProxyCore::onBranchTimeout(const std::shared_ptr<ResponseContext>& rcp, std
   ++stats_.timeouts_408;
   // §16.7 step 1 / §16.8: a branch that never answered counts as 408.
   if (!rc.best || rank(408) < rank(rc.best->status)) {
-    rc.best = sip::makeResponse(rc.original, 408, {}, to_tag_);  // competes like a received 408
+    rc.best = sip::makeResponse(rc.original, 408, {}, toTagFor(rc.original));  // competes like a received 408
   }
   // Stop retransmitting on that branch.
   const std::string ckey = b.request.vias.empty()
@@ -739,9 +748,9 @@ void ProxyCore::maybeSendBest(ResponseContext& rc) {
       return;
     }
   }
-  sip::Message resp = rc.best ? *rc.best : sip::makeResponse(rc.original, 408, {}, to_tag_);
+  sip::Message resp = rc.best ? *rc.best : sip::makeResponse(rc.original, 408, {}, toTagFor(rc.original));
   if (rc.cancelled && resp.status == 408) {
-    resp = sip::makeResponse(rc.original, 487, {}, to_tag_);  // §16.10: cancelled before any answer
+    resp = sip::makeResponse(rc.original, 487, {}, toTagFor(rc.original));  // §16.10: cancelled before any answer
   }
   if (resp.status == 503) {
     // §16.7 step 6: a 503 from downstream becomes 500 upstream (the service is not ours).
@@ -839,17 +848,11 @@ void ProxyCore::onResponse(sip::Message&& response, const util::Flow& from) {
     it->second->txn->onResponse(response);
     return;
   }
-  // §16.7: no matching transaction: forward statelessly (late 2xx retransmissions).
+  // RFC 6026 §8.10 (replacing RFC 3261 §16.7's stateless fallback): a response that matches no
+  // client transaction is not forwarded. Late 2xx retransmissions are covered by the Accepted
+  // state; anything else is spoofed or stale and must not be reflected.
   ++stats_.stray_responses;
-  if (response.vias.size() < 2 || response.status < 200 || response.status >= 300 ||
-      response.cseq.method != sip::Method::Invite) {
-    ++stats_.dropped;
-    return;
-  }
-  response.vias.erase(response.vias.begin());
-  if (auto f = responseFlow(response.vias.front())) {
-    sendResponseTo(*f, response);
-  }
+  spdlog::debug("discarded stray {} response from {}", response.status, from.str());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
 // Request-URI, Max-Forwards, Record-Route, Via with a loop-detecting branch, next hop from the
 // Route set), relays responses and picks the best final one (§16.7), handles CANCEL (§16.10),
 // Timer C and 408 on timeout, sends 100 Trying for forwarded INVITEs, and forwards ACK for 2xx
-// statelessly (§16.11).
+// statelessly (§16.11). Responses matching no client transaction are discarded (RFC 6026 §8.10).
 //
 // Layer: proxy. No sockets: bytes leave through the injected send function, time through the
 // TimerService. Thread affinity: the SIP loop thread.
@@ -73,6 +73,7 @@ class ProxyCore {
   void send(const util::Flow& to, std::string_view bytes);
 
   std::string loopHash(const sip::Message& request) const;
+  std::string toTagFor(const sip::Message& request) const;
   bool isLooped(const sip::Message& request) const;
   sip::Via ourVia(util::Protocol protocol, std::string branch) const;
   std::optional<util::Flow> nextHop(const sip::Message& request, const Target& target) const;
