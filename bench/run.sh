@@ -236,6 +236,12 @@ bindings_db = "bindings.sqlite"
 domains = ["$REALM"]
 record_route = true
 
+[limits]
+# Server transactions live on for Timer J (64*T1 = 32 s over UDP, RFC 3261 §17.2.2) after the
+# reply; at N registrations/s that is about 64*N transactions, so the default (100000) would
+# answer 503 above ~1500 registrations/s. Kamailio's counterpart is its 512 MB of shared memory.
+max_transactions = 2000000
+
 [log]
 level = "warn"
 messages = false
@@ -329,18 +335,25 @@ other_ticks() { # before after "pids to leave out": ticks used by everything els
     $3 >= t0 { d += $2 }
     END { print d + 0 }' "$1" "$2"
 }
-pct() { awk -v t="$1" -v w="$2" -v hz="$CLK_TCK" 'BEGIN { printf "%.0f", (w > 0) ? 100 * t / hz / w : 0 }'; }
-
-# ------------------------------------------------------------------ one step
-STEP_FMT='%-9s %-9s %7s %8s %13s %7s %8s %5s %6s %7s %7s  %s\n'
-print_step_header() {
-  printf "$STEP_FMT" server workload target achieved calls failed retrans cpu% sipp% other% rtd1ms result
+udp_drops() { # UDP datagrams dropped for a full receive buffer, machine-wide (/proc/net/snmp)
+  awk '$1 == "Udp:" && !h { for (i = 2; i <= NF; i++) c[$i] = i; h = 1; next }
+       $1 == "Udp:" && h { print $c["RcvbufErrors"] + 0; exit }' /proc/net/snmp 2>/dev/null || echo 0
+}
+pct() { # ticks wall_seconds -> percent of one core ("-" when a process vanished meanwhile)
+  awk -v t="$1" -v w="$2" -v hz="$CLK_TCK" 'BEGIN { if (t < 0) print "-"; else printf "%.0f", (w > 0) ? 100 * t / hz / w : 0 }'
 }
 
-# run_step SERVER WORKLOAD RATE -> prints a step line; returns 0 when the step is clean
+# ------------------------------------------------------------------ one step
+STEP_FMT='%-9s %-9s %7s %8s %13s %7s %8s %6s %5s %6s %7s %7s  %s\n'
+print_step_header() {
+  printf "$STEP_FMT" server workload target achieved calls failed retrans drops cpu% sipp% other% rtd1ms result
+}
+
+# run_step SERVER WORKLOAD RATE [TRY] -> prints a step line; returns 0 when the step is clean
 run_step() {
-  local server=$1 wl=$2 rate=$3
+  local server=$1 wl=$2 rate=$3 try=${4:-1}
   local calls=$((rate * STEP_S)) dir="$RUN/$server/$wl-$rate" sf extra=()
+  [ "$try" -gt 1 ] && dir="$dir-try$try"
   rm -rf "$dir"; mkdir -p "$dir"
   case $wl in
     register) sf="$HERE/sipp/register.xml"; extra=(-auth_uri "$REALM") ;;
@@ -354,40 +367,46 @@ run_step() {
   local s0 u0 t0 w0 s1 u1 w1 uac=0
   s0=$(sum_ticks $spids); u0=$(sum_ticks $UAS_PID)
   all_ticks >"$dir/ticks0"
+  local d0 d1; d0=$(udp_drops)
   w0=$EPOCHREALTIME
-  (cd "$dir" && exec sipp "$HOST:$PROXY_PORT" -sf "$sf" -inf "$USERS_CSV" -i "$HOST" -bind_local \
-    -p "$UAC_PORT" -mi "$HOST" -mp "$UAC_MEDIA" "${extra[@]}" \
-    -r "$rate" -rp 1000 -m "$calls" -l 10000 -nostdin -buff_size 4194304 \
-    -recv_timeout 8000 -timeout $((STEP_S * 3 + 30)) -timeout_error \
-    -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 100 \
-    -trace_err -error_file errors.log -trace_screen -screen_file screen.log >sipp.out 2>&1) &
-  UAC_PID=$!
-  # Poll: sample the UAC's CPU, and stop the step as soon as the statistics file (dumped
-  # every second) shows a failed call or a retransmission -- the step is unclean already,
-  # and a collapsing step would otherwise take minutes of timeouts.
-  local polls=0 stopped=0 bad
-  while kill -0 "$UAC_PID" 2>/dev/null; do
-    t0=$(pid_ticks "$UAC_PID"); [ "$t0" -gt 0 ] && uac=$t0
-    sleep 0.5
-    polls=$((polls + 1))
-    if [ $((polls % 2)) = 0 ] && [ -s "$dir/stat.csv" ]; then
-      bad=$(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } { last = $0 }
-        END { split(last, f, ";"); print f[col["FailedCall(C)"]] + f[col["Retransmissions(C)"]] + 0 }' \
-        "$dir/stat.csv" 2>/dev/null)
-      if [ "${bad:-0}" -gt 0 ]; then
-        stopped=1
-        stop_pid "$UAC_PID" 3
-        break
+  local rc=0 polls=0 stopped=0 bad
+  # (bash reports a sipp killed by a signal on stderr: keep that note in the step folder)
+  {
+    (cd "$dir" && exec sipp "$HOST:$PROXY_PORT" -sf "$sf" -inf "$USERS_CSV" -i "$HOST" -bind_local \
+      -p "$UAC_PORT" -mi "$HOST" -mp "$UAC_MEDIA" "${extra[@]}" \
+      -r "$rate" -rp 1000 -m "$calls" -l 10000 -nostdin -buff_size 4194304 \
+      -recv_timeout 8000 -timeout $((STEP_S * 3 + 30)) -timeout_error \
+      -trace_stat -stf stat.csv -fd 1 -trace_rtt -rtt_freq 100 \
+      -trace_err -error_file errors.log -trace_screen -screen_file screen.log >sipp.out 2>&1) &
+    UAC_PID=$!
+    # Poll: sample the UAC's CPU, and stop the step as soon as the statistics file (dumped
+    # every second) shows a failed call or a retransmission -- the step is unclean already,
+    # and a collapsing step would otherwise take minutes of timeouts.
+    while kill -0 "$UAC_PID" 2>/dev/null; do
+      t0=$(pid_ticks "$UAC_PID"); [ "$t0" -gt 0 ] && uac=$t0
+      sleep 0.5
+      polls=$((polls + 1))
+      if [ $((polls % 2)) = 0 ] && [ -s "$dir/stat.csv" ]; then
+        bad=$(awk -F';' 'NR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next } { last = $0 }
+          END { split(last, f, ";"); print f[col["FailedCall(C)"]] + f[col["Retransmissions(C)"]] + 0 }' \
+          "$dir/stat.csv" 2>/dev/null)
+        if [ "${bad:-0}" -gt 0 ]; then
+          stopped=1
+          stop_pid "$UAC_PID" 3
+          break
+        fi
       fi
-    fi
-  done
-  wait "$UAC_PID" 2>/dev/null
-  local rc=$?
+    done
+    wait "$UAC_PID" 2>/dev/null
+    rc=$?
+  } 2>>"$dir/shell.err"
+  [ -s "$dir/shell.err" ] || rm -f "$dir/shell.err"
   [ "$stopped" = 1 ] && rc=stopped
   UAC_PID=""
   w1=$EPOCHREALTIME
   s1=$(sum_ticks $spids); u1=$(sum_ticks $UAS_PID)
   all_ticks >"$dir/ticks1"
+  d1=$(udp_drops)
   local wall; wall=$(awk -v a="$w0" -v b="$w1" 'BEGIN { printf "%.3f", b - a }')
   local other; other=$(other_ticks "$dir/ticks0" "$dir/ticks1" "$spids $UAS_PID $$")
 
@@ -419,7 +438,11 @@ run_step() {
   local result=clean
   [ "$clean" = yes ] || result="unclean (sipp exit $rc)"
   [ "$rc" = stopped ] && result="unclean (stopped at the first failure/retransmission)"
-  printf "$STEP_FMT" "$server" "$wl" "$rate" "$achieved" "$ok/$calls" "$failed" "$retrans" \
+  if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+    clean=no
+    result="unclean: $server EXITED during the step (see $RUN/$server/$server.log)"
+  fi
+  printf "$STEP_FMT" "$server" "$wl" "$rate" "$achieved" "$ok/$calls" "$failed" "$retrans" $((d1 - d0)) \
     "$(pct $((s1 - s0)) "$wall")" "$(pct $((uac + u1 - u0)) "$wall")" "$(pct "$other" "$wall")" \
     "$rtd1" "$result"
   printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$server" "$wl" "$rate" "$achieved" "$ok" "$failed" \
@@ -451,7 +474,7 @@ grain() { # rounding grain for a rate near $1
 try_rate() {
   local n
   for ((n = 0; n <= CONFIRM; n++)); do
-    run_step "$1" "$2" "$3" && return 0
+    run_step "$1" "$2" "$3" $((n + 1)) && return 0
     restart_all "$1" "$2" || return 1
   done
   return 1
@@ -499,7 +522,8 @@ cat "$RUN/env.txt" >&2
 
 echo "insip bench: ${STEP_S} s per step; a step is clean with sipp exit 0, 0 failed calls,"
 echo "0 retransmissions and achieved >= 97% of target. cpu% is of one core (machine: $(nproc) cores);"
-echo "sipp% = UAC+UAS; other% = every other process (noise). rtd1 = mean registration / call set-up time."
+echo "drops = UDP datagrams lost to full receive buffers (any socket); sipp% = UAC+UAS;"
+echo "other% = every other process (noise); rtd1 = mean registration / call set-up time."
 print_step_header
 status=0
 for wl in $WORKLOADS; do

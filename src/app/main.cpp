@@ -9,6 +9,7 @@
 
 #include "app/proxy_command.hpp"
 #include "app/user_command.hpp"
+#include "app/wss_command.hpp"
 
 namespace {
 
@@ -49,6 +50,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("-V,--version", std::string("insip ") + INSIP_VERSION);
   insip::app::addProxyCommand(app);
   insip::app::addUserCommand(app);
+  insip::app::addWssCommand(app);
   addVersionCommand(app);
   addDemoCommand(app, argv[0]);
   CLI11_PARSE(app, argc, argv);

@@ -95,6 +95,12 @@ int runProxy(const std::filesystem::path& config_path) {
         if (core_ptr != nullptr) {
           core_ptr->onBytes(bytes, from);
         }
+      },
+      [&core_ptr](std::string_view head, const util::Flow& from, std::error_code error,
+                  std::string_view header) {
+        if (core_ptr != nullptr) {
+          core_ptr->onFramingError(head, from, error, header);
+        }
       });
   if (!transport) {
     spdlog::error("cannot listen on {}:{}: {}", cfg.listen.address, cfg.listen.port,
@@ -138,7 +144,7 @@ int runProxy(const std::filesystem::path& config_path) {
                cfg.auth.realm, fmt::join(pipeline.names(), " > "));
   io.run();
   core_ptr = nullptr;
-  std::cerr << stats.line() << std::endl;
+  std::cerr << stats.line() << ' ' << transport::countersLine(tp.counters()) << std::endl;
   return 0;
 }
 

@@ -27,10 +27,12 @@ struct Limits {
   std::uint32_t max_line_bytes = 8192;
   std::uint32_t max_body_bytes = 60000;
   std::uint32_t max_uri_bytes = 4096;
-  std::uint32_t max_vias = 32;
+  std::uint32_t max_vias = 70;  // RFC 4475 longreq (valid) carries 34 Via values
   std::uint32_t max_tcp_connections = 4096;
   std::uint32_t max_connections_per_source = 64;
   std::uint32_t tcp_idle_timeout_s = 600;
+  /// A TCP message must be complete this long after its first byte arrived (slowloris guard).
+  std::uint32_t tcp_header_timeout_s = 30;
   std::uint32_t max_transactions = 100000;
 };
 

@@ -420,6 +420,7 @@ class Loader {
              {"max_tcp_connections", integer(lim.max_tcp_connections, 1, kMaxCount)},
              {"max_connections_per_source", integer(lim.max_connections_per_source, 1, kMaxCount)},
              {"tcp_idle_timeout_s", integer(lim.tcp_idle_timeout_s, 1, 86400)},
+             {"tcp_header_timeout_s", integer(lim.tcp_header_timeout_s, 1, 3600)},
              {"max_transactions", integer(lim.max_transactions, 1, kMaxCount)},
          }},
         {"auth",

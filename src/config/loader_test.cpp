@@ -50,6 +50,7 @@ void expectDefaults(const Config& c, const fs::path& base) {
   EXPECT_EQ(c.limits.max_tcp_connections, d.limits.max_tcp_connections);
   EXPECT_EQ(c.limits.max_connections_per_source, d.limits.max_connections_per_source);
   EXPECT_EQ(c.limits.tcp_idle_timeout_s, d.limits.tcp_idle_timeout_s);
+  EXPECT_EQ(c.limits.tcp_header_timeout_s, d.limits.tcp_header_timeout_s);
   EXPECT_EQ(c.limits.max_transactions, d.limits.max_transactions);
   EXPECT_EQ(c.auth.realm, d.auth.realm);
   EXPECT_EQ(c.auth.algorithms, d.auth.algorithms);
@@ -120,6 +121,7 @@ TEST(ConfigLoader, ExampleFileSetsEveryKeyExplicitly) {
                           "max_tcp_connections",
                           "max_connections_per_source",
                           "tcp_idle_timeout_s",
+                          "tcp_header_timeout_s",
                           "max_transactions",
                           "realm",
                           "algorithms",
@@ -164,6 +166,7 @@ max_vias = 10
 max_tcp_connections = 100
 max_connections_per_source = 5
 tcp_idle_timeout_s = 30
+tcp_header_timeout_s = 7
 max_transactions = 500
 [auth]
 realm = "corp.example"
@@ -208,6 +211,7 @@ messages = true
   EXPECT_EQ(c.limits.max_tcp_connections, 100u);
   EXPECT_EQ(c.limits.max_connections_per_source, 5u);
   EXPECT_EQ(c.limits.tcp_idle_timeout_s, 30u);
+  EXPECT_EQ(c.limits.tcp_header_timeout_s, 7u);
   EXPECT_EQ(c.limits.max_transactions, 500u);
   EXPECT_EQ(c.auth.realm, "corp.example");
   EXPECT_EQ(c.auth.algorithms, (std::vector<std::string>{"SHA-512-256", "SHA-256", "MD5"}));
@@ -278,6 +282,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "expected an integer 1..10000000, got false"},
         TypeCase{"limits", "tcp_idle_timeout_s", R"("600s")",
                  R"(expected an integer 1..86400, got "600s")"},
+        TypeCase{"limits", "tcp_header_timeout_s", "0", "expected an integer 1..3600, got 0"},
+        TypeCase{"limits", "tcp_header_timeout_s", "3601", "expected an integer 1..3600, got 3601"},
         TypeCase{"limits", "max_transactions", "1e5",
                  "expected an integer 1..10000000, got 100000.0"},
         TypeCase{"auth", "realm", "42",

@@ -211,15 +211,41 @@ void ProxyCore::onBytes(std::string_view bytes, const util::Flow& from) {
   sweep();
 }
 
-void ProxyCore::onParseFailure(std::string_view /*bytes*/, const sip::ParseFailure& failure,
+void ProxyCore::countLimit(std::error_code code, const util::Flow& from) {
+  using sip::ParseErrc;
+  if (code.category() != sip::parseCategory()) {
+    return;
+  }
+  std::uint64_t* counter = nullptr;
+  std::string_view limit;
+  switch (static_cast<ParseErrc>(code.value())) {
+    case ParseErrc::MessageTooLarge: counter = &stats_.limit_message_bytes; limit = "max_message_bytes"; break;
+    case ParseErrc::TooManyHeaders: counter = &stats_.limit_headers; limit = "max_headers"; break;
+    case ParseErrc::HeaderTooLong: counter = &stats_.limit_line_bytes; limit = "max_line_bytes"; break;
+    case ParseErrc::BodyTooLarge: counter = &stats_.limit_body_bytes; limit = "max_body_bytes"; break;
+    case ParseErrc::UriTooLong: counter = &stats_.limit_uri_bytes; limit = "max_uri_bytes"; break;
+    case ParseErrc::TooManyVias: counter = &stats_.limit_vias; limit = "max_vias"; break;
+    default: return;
+  }
+  ++*counter;
+  bad_input_log_.warn("limit limits.{} exceeded by a message from {}", limit, from.str());
+}
+
+void ProxyCore::onParseFailure(std::string_view bytes, const sip::ParseFailure& failure,
                                const util::Flow& from) {
   ++stats_.parse_errors;
+  countLimit(failure.code, from);
   const sip::Message* partial = failure.partial.get();
+  if (bytes.starts_with("SIP/")) {
+    ++stats_.bad_responses;  // RFC 4475 §3.1.2.5: a bad response is discarded, never forwarded
+  }
   if (partial == nullptr || !partial->is_request || partial->method == sip::Method::Ack ||
       partial->vias.empty()) {
     // RFC 3261 §16.3 / §18: nothing we can answer (no readable Via, a response, or an ACK).
     ++stats_.dropped;
-    spdlog::debug("dropped unparsable message from {}: {}", from.str(), failure.code.message());
+    bad_input_log_.info("dropped unparsable message from {}: {}{}{}", from.str(),
+                        failure.code.message(), failure.header.empty() ? "" : " in ",
+                        failure.header);
     return;
   }
   int status = 400;
@@ -231,14 +257,54 @@ void ProxyCore::onParseFailure(std::string_view /*bytes*/, const sip::ParseFailu
     case ParseErrc::BodyTooLarge: status = 413; break;
     case ParseErrc::UriTooLong: status = 414; break;
     case ParseErrc::MessageTooLarge: status = 513; break;
+    case ParseErrc::MissingMandatoryHeader:
+      reason = failure.header.empty() ? std::string("Bad Request")
+                                      : fmt::format("Missing {}", failure.header);
+      break;
     default:
       reason = failure.header.empty() ? std::string("Bad Request")
                                       : fmt::format("Bad {}", failure.header);
       break;
   }
+  bad_input_log_.info("rejected {} from {} with {}: {}{}{}", partial->method_text, from.str(),
+                      status, failure.code.message(), failure.header.empty() ? "" : " in ",
+                      failure.header);
   sip::Message req = *partial;
   addReceived(req, from);
   replyStateless(req, from, status, reason);
+}
+
+void ProxyCore::onFramingError(std::string_view head, const util::Flow& from,
+                               std::error_code error, std::string_view header) {
+  ++stats_.parse_errors;
+  ++stats_.framing_errors;
+  countLimit(error, from);
+  // The head is parsed only to learn whom to answer; whatever it says, it is never processed.
+  const sip::Message* answerable = nullptr;
+  sip::ParseFailure failure;
+  std::optional<sip::Message> parsed;
+  if (!head.empty()) {
+    auto r = sip::parseMessage(head, limits_, &failure);
+    if (r) {
+      parsed = std::move(*r);
+      answerable = &*parsed;
+    } else {
+      answerable = failure.partial.get();
+    }
+  }
+  if (answerable == nullptr || !answerable->is_request || answerable->method == sip::Method::Ack ||
+      answerable->vias.empty()) {
+    ++stats_.dropped;
+    bad_input_log_.info("stream framing lost from {} ({}); closing without an answer", from.str(),
+                        error.message());
+    return;
+  }
+  std::string reason = header.empty() ? std::string("Bad Request") : fmt::format("Bad {}", header);
+  bad_input_log_.info("stream framing lost from {} ({}); answering {} {} and closing", from.str(),
+                      error.message(), 400, reason);
+  sip::Message req = *answerable;
+  addReceived(req, from);
+  replyStateless(req, from, 400, reason);
 }
 
 void ProxyCore::addReceived(sip::Message& request, const util::Flow& from) const {
@@ -423,16 +489,26 @@ void ProxyCore::onRequest(sip::Message&& request, const util::Flow& from) {
   RequestContext ctx(std::move(request), from);
   Outcome o = pipeline_.run(ctx);
   if (const sip::Message* resp = o.response()) {
+    const sip::Message* out = resp;
+    sip::Message tagged;
     if (resp->status > 100 && !resp->to.tag()) {
       // RFC 3261 §8.2.6.2 / §19.3: answering as a UAS, we add a To tag to every response but 100;
       // derived from a per-process secret salt and the request, so it is unique per request and
       // stable across its retransmissions.
-      sip::Message tagged = *resp;
+      tagged = *resp;
       sip::setParam(tagged.to.params, "tag", toTagFor(tagged));
-      server.txn->sendResponse(tagged);
-    } else {
-      server.txn->sendResponse(*resp);
+      out = &tagged;
     }
+    if (out->status == 401 || out->status == 407) {
+      // RFC 3261 §26.3.2.4: challenges are sent statelessly, so an unauthenticated sender cannot
+      // make us hold transaction state; a retransmission simply gets a fresh challenge and the
+      // ACK to a 407 matches nothing and is dropped by the chain.
+      ++stats_.stateless_replies;
+      sendResponseTo(reply_flow, *out);
+      servers_.erase(key);
+      return;
+    }
+    server.txn->sendResponse(*out);
     return;
   }
   if (o.isForward()) {

@@ -26,6 +26,7 @@
 #include "proxy/stats.hpp"
 #include "sip/parser.hpp"
 #include "txn/transaction.hpp"
+#include "util/rate_limited_log.hpp"
 
 namespace insip::proxy {
 
@@ -42,6 +43,12 @@ class ProxyCore {
 
   /// One complete inbound message (datagram or framed stream message).
   void onBytes(std::string_view bytes, const util::Flow& from);
+  /// A stream lost its framing (transport::FramingErrorReceiver): `head` holds the complete header
+  /// lines of the failing message read so far. If they name a request we can answer (readable
+  /// Via, From, To, Call-ID, CSeq), a stateless 400 naming `header` goes back on `from`; the
+  /// message itself is never processed. Otherwise the input is dropped and counted.
+  void onFramingError(std::string_view head, const util::Flow& from, std::error_code error,
+                      std::string_view header);
 
   std::size_t serverTransactions() const { return servers_.size(); }
   std::size_t clientTransactions() const { return clients_.size(); }
@@ -82,6 +89,7 @@ class ProxyCore {
   void scheduleSweep();
   void sweep();
   void logMessage(std::string_view dir, const util::Flow& flow, std::string_view bytes) const;
+  void countLimit(std::error_code code, const util::Flow& from);
 
   const config::Config& cfg_;
   const Pipeline& pipeline_;
@@ -91,6 +99,7 @@ class ProxyCore {
   sip::ParseLimits limits_;
   txn::Env env_;
   Stats& stats_;
+  util::RateLimitedLog bad_input_log_{"bad input"};
   std::uint64_t branch_counter_ = 0;
   std::string to_tag_;
   std::unordered_map<std::string, std::unique_ptr<ServerEntry>> servers_;

@@ -272,6 +272,22 @@ TEST_F(ProxyCoreTest, RegisterThroughAnOutboundProxyRouteIsAccepted) {
 
 TEST_F(ProxyCoreTest, RetransmittedRequestIsAbsorbedAndAnsweredWithTheSameResponse) {
   RequestSpec r;
+  r.method = "OPTIONS";
+  r.ruri = "sip:example.test";
+  r.to = "<sip:example.test>";
+  in(r.wire(), kCaller);
+  in(r.wire(), kCaller);
+  auto out = take();
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].status(), 200);
+  EXPECT_EQ(out[1].bytes, out[0].bytes);  // the transaction resent its response
+  EXPECT_EQ(pipeline_runs_, 1);
+  EXPECT_EQ(stats_.retransmissions_absorbed, 1u);
+}
+
+TEST_F(ProxyCoreTest, ChallengesAreStatelessSoRetransmissionsGetAFreshOneAndNoStateIsKept) {
+  // RFC 3261 §26.3.2.4: no transaction state for unauthenticated senders.
+  RequestSpec r;
   r.method = "REGISTER";
   r.ruri = "sip:example.test";
   r.to = "<sip:alice@example.test>";
@@ -280,10 +296,11 @@ TEST_F(ProxyCoreTest, RetransmittedRequestIsAbsorbedAndAnsweredWithTheSameRespon
   auto out = take();
   ASSERT_EQ(out.size(), 2u);
   EXPECT_EQ(out[0].status(), 401);
-  EXPECT_EQ(out[1].bytes, out[0].bytes);  // same nonce: the chain did not run again
-  EXPECT_EQ(pipeline_runs_, 1);
-  EXPECT_EQ(stats_.retransmissions_absorbed, 1u);
-  EXPECT_EQ(stats_.auth_challenges, 1u);
+  EXPECT_EQ(out[1].status(), 401);
+  EXPECT_EQ(pipeline_runs_, 2);
+  EXPECT_EQ(stats_.retransmissions_absorbed, 0u);
+  EXPECT_EQ(stats_.auth_challenges, 2u);
+  EXPECT_EQ(core_->serverTransactions(), 0u);
 }
 
 TEST_F(ProxyCoreTest, MaxForwardsZeroIsAnswered483AndNotForwarded) {

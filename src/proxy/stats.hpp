@@ -31,6 +31,15 @@ struct Stats {
   std::uint64_t transactions_rejected = 0;  // 503: transaction table full
   std::uint64_t responses_forwarded = 0;
   std::uint64_t stray_responses = 0;        // forwarded statelessly (§16.7 no match)
+  // Hostile input (issue 3): one counter per configurable limit, plus lost stream framing.
+  std::uint64_t limit_message_bytes = 0;    // limits.max_message_bytes
+  std::uint64_t limit_headers = 0;          // limits.max_headers
+  std::uint64_t limit_line_bytes = 0;       // limits.max_line_bytes
+  std::uint64_t limit_body_bytes = 0;       // limits.max_body_bytes
+  std::uint64_t limit_uri_bytes = 0;        // limits.max_uri_bytes
+  std::uint64_t limit_vias = 0;             // limits.max_vias
+  std::uint64_t framing_errors = 0;         // stream framing lost (answered 400 or dropped)
+  std::uint64_t bad_responses = 0;          // unparsable responses discarded
 
   std::string line() const;
 };

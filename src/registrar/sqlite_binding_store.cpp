@@ -84,8 +84,14 @@ util::Result<SqliteBindingStorePtr> SqliteBindingStore::open(const std::filesyst
   sqlite3_busy_timeout(db.get(), 2000);
   // WAL + synchronous=NORMAL: each commit is appended to the WAL file before COMMIT returns, so
   // it survives the death of the process; fsync happens at checkpoints only (fast).
-  if (sqlite3_exec(db.get(), "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", nullptr,
-                   nullptr, nullptr) != SQLITE_OK) {
+  // locking_mode=EXCLUSIVE: the bindings file belongs to one proxy process; holding the lock for
+  // the connection's lifetime saves SQLite's per-transaction lock/unlock and shared-memory system
+  // calls on the REGISTER hot path, and stops a second proxy from using the same file by mistake.
+  // The OS releases the lock if the process dies (kill -9), so a restart can open it again.
+  if (sqlite3_exec(db.get(),
+                   "PRAGMA locking_mode=EXCLUSIVE; PRAGMA journal_mode=WAL; "
+                   "PRAGMA synchronous=NORMAL;",
+                   nullptr, nullptr, nullptr) != SQLITE_OK) {
     return util::fail(StoreErrc::OpenFailed);
   }
   auto store = std::make_unique<SqliteBindingStore>(Key{}, clock);

@@ -134,10 +134,14 @@ TEST_F(SqliteBindingStoreTest, AFailedWriteInsideApplyChangesNeitherIndexNorData
   auto store = open();
   ASSERT_TRUE(store);
   ASSERT_TRUE(store->apply(aor, {{}, {makeBinding(clock_, aor, "sip:old@h")}}));
-  // Make the second upsert of the next apply() fail inside the transaction.
+  // Make the second upsert of the next apply() fail inside the transaction. The store holds the
+  // file exclusively while open, so the trigger is added between two openings.
+  store.reset();
   execSql(path_,
           "CREATE TRIGGER boom BEFORE INSERT ON bindings WHEN NEW.contact = 'sip:boom@h' "
           "BEGIN SELECT RAISE(ABORT, 'boom'); END;");
+  store = open();
+  ASSERT_TRUE(store);
   BindingChanges c;
   c.removals = {"sip:old@h"};
   c.upserts = {makeBinding(clock_, aor, "sip:good@h"), makeBinding(clock_, aor, "sip:boom@h")};

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "sip/framer.hpp"
 
+#include <algorithm>
+
 namespace insip::sip {
 namespace {
 
@@ -34,13 +36,35 @@ void StreamFramer::feed(std::string_view bytes) {
   buffer_.append(bytes);
 }
 
-StreamFramer::Event StreamFramer::fail(ParseErrc e) {
+std::string StreamFramer::currentLineName() const {
+  const std::string_view rest(buffer_.data() + head_ + line_start_,
+                              buffer_.size() - head_ - line_start_);
+  const auto colon = rest.find(':');
+  if (colon == std::string_view::npos) return {};
+  const auto name = trim(rest.substr(0, colon));
+  if (name.empty() || name.size() > 64) return {};
+  for (char c : name) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '!' || c == '%' || c == '*' || c == '_' ||
+                    c == '+' || c == '`' || c == '\'' || c == '~';
+    if (!ok) return {};
+  }
+  if (asciiIEquals(name, "l")) return "Content-Length";
+  return std::string(name);
+}
+
+StreamFramer::Event StreamFramer::fail(ParseErrc e, std::string header) {
+  Event ev{Kind::Error, {}, make_error_code(e), std::move(header)};
+  // Whole lines before the one at fault (the start line at least), for a 400 before closing.
+  const std::size_t avail = buffer_.size() - head_;
+  const std::size_t keep = header_end_ != 0 ? header_end_ : std::min(line_start_, avail);
+  if (!in_start_line_ && keep > 0) ev.message.assign(buffer_.data() + head_, keep);
   failed_ = true;
-  error_ = make_error_code(e);
+  error_ = ev.error;
   buffer_.clear();
   buffer_.shrink_to_fit();
   head_ = 0;
-  return Event{Kind::Error, {}, error_};
+  return ev;
 }
 
 void StreamFramer::resetMessageState() {
@@ -109,25 +133,35 @@ StreamFramer::Event StreamFramer::next() {
   // Header section: find CRLFCRLF, collecting Content-Length on the way.
   while (header_end_ == 0 && scan_ < avail) {
     const char c = data[scan_];
-    if (c == '\0') return fail(ParseErrc::BadHeaderSyntax);
+    // NUL is legal only as a quoted-pair (RFC 3261 §25.1, RFC 4475 intmeth); anywhere else a
+    // C-string element downstream would see another message than we do.
+    if (c == '\0' && !(scan_ > line_start_ && data[scan_ - 1] == '\\')) {
+      return fail(ParseErrc::BadHeaderSyntax, currentLineName());
+    }
     if (c == '\n') {
-      if (scan_ == 0 || data[scan_ - 1] != '\r') return fail(ParseErrc::BadHeaderSyntax);  // bare LF
+      if (scan_ == 0 || data[scan_ - 1] != '\r') {
+        return fail(ParseErrc::BadHeaderSyntax, currentLineName());  // bare LF
+      }
       const std::string_view line(data + line_start_, scan_ - 1 - line_start_);
       if (line.empty()) {
         if (in_start_line_) return fail(ParseErrc::BadStartLine);
-        if (auto ec = finishHeader()) return fail(static_cast<ParseErrc>(ec.value()));
+        if (auto ec = finishHeader()) {
+          return fail(static_cast<ParseErrc>(ec.value()), "Content-Length");
+        }
         header_end_ = scan_ + 1;
       } else if (in_start_line_) {
         in_start_line_ = false;
       } else if (isWsp(line.front())) {
         if (cur_is_cl_) cur_value_.append(line);  // folded continuation (RFC 3261 §7.3.1)
       } else {
-        if (auto ec = finishHeader()) return fail(static_cast<ParseErrc>(ec.value()));
+        if (auto ec = finishHeader()) {
+          return fail(static_cast<ParseErrc>(ec.value()), "Content-Length");
+        }
         startHeader(line);
       }
       line_start_ = scan_ + 1;
     } else if (scan_ > 0 && data[scan_ - 1] == '\r') {
-      return fail(ParseErrc::BadHeaderSyntax);  // bare CR
+      return fail(ParseErrc::BadHeaderSyntax, currentLineName());  // bare CR
     }
     ++scan_;
     if (header_end_ == 0 && scan_ > limits_.max_message_bytes) {
@@ -136,7 +170,9 @@ StreamFramer::Event StreamFramer::next() {
   }
   if (header_end_ == 0) return {};
 
-  if (!have_cl_) return fail(ParseErrc::MissingMandatoryHeader);  // mandatory on streams (§18.3)
+  if (!have_cl_) {
+    return fail(ParseErrc::MissingMandatoryHeader, "Content-Length");  // mandatory on streams (§18.3)
+  }
   if (content_length_ > limits_.max_body_bytes) return fail(ParseErrc::BodyTooLarge);
   const std::uint64_t total = header_end_ + content_length_;
   if (total > limits_.max_message_bytes) return fail(ParseErrc::MessageTooLarge);

@@ -34,8 +34,14 @@ class StreamFramer {
   };
   struct Event {
     Kind kind = Kind::NeedMore;
+    /// Message: the message's bytes. Error: the complete header lines of the failing message
+    /// read so far (CRLF-terminated, never the line at fault), so the caller can answer 400
+    /// before closing; empty when not even the start line was complete. Never to be processed.
     std::string message;
     std::error_code error;
+    /// Error: the header at fault ("Content-Length", or the name of the line holding a bare
+    /// LF/CR or NUL when it is a token), for the 400 reason phrase; may be empty.
+    std::string header;
   };
 
   /// Largest Content-Length ever accepted, whatever the limits say (2^31).
@@ -51,7 +57,9 @@ class StreamFramer {
   bool failed() const { return failed_; }
 
  private:
-  Event fail(ParseErrc e);
+  Event fail(ParseErrc e, std::string header = {});
+  /// Name of the header line starting at `line_start_`, when it is a readable token.
+  std::string currentLineName() const;
   void resetMessageState();
   /// Ends the header being accumulated; checks it if it is a Content-Length. Returns the error
   /// for a bad or conflicting value, else an empty code.

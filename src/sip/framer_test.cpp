@@ -279,6 +279,36 @@ TEST(StreamFramer, NulByteInTheHeaderSectionIsAFramingError) {
   });
 }
 
+TEST(StreamFramer, NulByteAsAQuotedPairIsLegal) {
+  // RFC 3261 §25.1 quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F); RFC 4475 intmeth uses it.
+  std::string m = request({"Subject: \"a\\Xb\"", "Content-Length: 0"});
+  m[m.find("\\X") + 1] = '\0';
+  bothWays(m, [&](const std::vector<Event>& ev) {
+    ASSERT_EQ(kinds(ev), (std::vector<Kind>{Kind::Message}));
+    EXPECT_EQ(ev[0].message, m);
+  });
+}
+
+TEST(StreamFramer, AFramingErrorCarriesTheCompleteHeaderLinesAndNamesTheHeader) {
+  const std::string m = request({"Content-Length: -1"}) + kOptions16;
+  bothWays(m, [&](const std::vector<Event>& ev) {
+    ASSERT_EQ(kinds(ev), (std::vector<Kind>{Kind::Error}));
+    EXPECT_EQ(ev[0].header, "Content-Length");
+    // whole lines only, none of the smuggled second message
+    ASSERT_FALSE(ev[0].message.empty());
+    EXPECT_EQ(m.compare(0, ev[0].message.size(), ev[0].message), 0);
+    EXPECT_TRUE(ev[0].message.ends_with("\r\n"));
+    EXPECT_EQ(ev[0].message.find("b16"), std::string::npos);
+  });
+}
+
+TEST(StreamFramer, AFramingErrorInTheStartLineCarriesNoHead) {
+  bothWays(std::string("OPTIONS sip:a SIP/2.0\nVia: x\r\n\r\n"), [](const std::vector<Event>& ev) {
+    ASSERT_EQ(kinds(ev), (std::vector<Kind>{Kind::Error}));
+    EXPECT_TRUE(ev[0].message.empty());
+  });
+}
+
 TEST(StreamFramer, NulByteInTheBodyIsJustBodyBytes) {
   const auto m = request({"Content-Length: 3"}, std::string("a\0b", 3));
   bothWays(m, [&](const std::vector<Event>& ev) {

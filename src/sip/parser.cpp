@@ -98,7 +98,13 @@ bool parseStartLine(std::string_view line, const ParseLimits& limits, Message& m
   std::string_view version = line.substr(sp2 + 1);
   if (!isToken(method) || uri.empty() || uri.find(' ') != std::string_view::npos) {
     f.raise(ParseErrc::BadStartLine);
-    return false;
+    if (!isToken(method) || !iequals(version, kVersion)) return false;
+    // Method and version are readable (e.g. RFC 4475 lwsstart, ltgtruri): keep reading the
+    // headers so the request can still be answered 400; the Request-URI stays empty.
+    m.method_text.assign(method);
+    m.method = methodFromToken(method);
+    method_ok = true;
+    return true;
   }
   m.method_text.assign(method);
   m.method = methodFromToken(method);
@@ -252,7 +258,9 @@ util::Result<Message> parseImpl(std::string_view bytes, const ParseLimits& limit
 
   for (auto& h : raw) {
     if (h.no_colon || !isToken(h.name)) {
-      f.raise(ParseErrc::BadHeaderSyntax, h.no_colon ? std::string_view{} : h.name);
+      // A name that is not a token is not named back: it may hold control bytes (corpus bug 15)
+      // that would end up in a 400 reason phrase (found by tests/fuzz/fuzz_proxy).
+      f.raise(ParseErrc::BadHeaderSyntax);
       continue;
     }
     HeaderId id = HeaderId::Other;
@@ -405,9 +413,26 @@ util::Result<Message> parseImpl(std::string_view bytes, const ParseLimits& limit
     failure->code = make_error_code(f.code);
     failure->header.assign(f.header);
     failure->partial.reset();
-    if (m.is_request && method_ok && !m.vias.empty() && have_from && have_to && have_call_id &&
-        have_cseq) {
-      failure->partial = std::make_shared<const Message>(std::move(m));
+    // A request whose method and top Via are readable can be answered statelessly (RFC 3261
+    // §8.2.6, §16.3). Identity headers that are missing or unreadable are replaced by
+    // placeholders (RFC 2606 .invalid; CSeq 0 with the request's method, which is what a client
+    // matches on with the branch), so the answer is well-formed and names the fault; the
+    // placeholders never leave this partial, which serves nothing but that answer.
+    if (m.is_request && method_ok && !m.vias.empty()) {
+      bool ok = true;
+      for (auto [have, target] : {std::pair{have_from, &m.from}, std::pair{have_to, &m.to}}) {
+        if (have) continue;
+        auto na = parseNameAddr("<sip:anonymous@anonymous.invalid>");
+        if (na) *target = std::move(*na);
+        ok = ok && na.has_value();
+      }
+      if (!have_call_id) m.call_id = "invalid";
+      if (!have_cseq) {
+        m.cseq.seq = 0;
+        m.cseq.method_text = m.method_text;
+        m.cseq.method = m.method;
+      }
+      if (ok) failure->partial = std::make_shared<const Message>(std::move(m));
     }
   }
   return make_error_code(f.code);

@@ -206,3 +206,27 @@ TEST(Strings, QuoteUnquoteIequalsUnescape) {
 
 }  // namespace
 }  // namespace insip::sip
+
+// Regression tests for fuzzer findings (tests/fuzz; the inputs are in tests/fuzz/corpus/).
+namespace insip::sip {
+namespace {
+
+// fuzz_uri: with a parameter name repeated (RFC 3261 §19.1.1 forbids it, the parser keeps both),
+// equivalent() compared the second occurrence in one URI with the first in the other, so a URI
+// was not equivalent to itself (contacts and Route entries would never match themselves).
+TEST(UriFuzzRegression, AUriWithARepeatedParameterIsEquivalentToItself) {
+  auto u = parseUri("sip:atlanta.com;boundary=ed;boundary=od");
+  ASSERT_TRUE(u);
+  ASSERT_EQ(u->params.size(), 2u);
+  EXPECT_TRUE(u->equivalent(*u));
+  auto same = parseUri("sip:atlanta.com;boundary=ed;boundary=od");
+  ASSERT_TRUE(same);
+  EXPECT_TRUE(u->equivalent(*same));
+  // The first occurrence is the one that counts, as for findParam().
+  auto other = parseUri("sip:atlanta.com;boundary=od");
+  ASSERT_TRUE(other);
+  EXPECT_FALSE(u->equivalent(*other));
+}
+
+}  // namespace
+}  // namespace insip::sip

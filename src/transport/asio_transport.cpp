@@ -29,6 +29,7 @@
 
 #include "sip/framer.hpp"
 #include "transport/transport.hpp"
+#include "util/rate_limited_log.hpp"
 
 namespace insip::transport {
 namespace {
@@ -47,39 +48,7 @@ constexpr std::size_t kTcpReadChunk = 64 * 1024;
 constexpr std::size_t kMaxQueuedBytesPerConnection = 8 * 1024 * 1024;
 constexpr std::size_t kMaxBuffersPerWrite = 64;
 constexpr std::size_t kMaxUdpPayload = 65507;
-
-/// At most kPerSecond warnings per second; the rest are counted and summarised.
-class RateLimitedLog {
- public:
-  template <class... Args>
-  void warn(fmt::format_string<Args...> f, Args&&... args) {
-    if (allow()) spdlog::warn(f, std::forward<Args>(args)...);
-  }
-  template <class... Args>
-  void info(fmt::format_string<Args...> f, Args&&... args) {
-    if (allow()) spdlog::info(f, std::forward<Args>(args)...);
-  }
-
- private:
-  static constexpr int kPerSecond = 10;
-  bool allow() {
-    const auto now = Clock::now();
-    if (now - window_start_ >= std::chrono::seconds(1)) {
-      if (suppressed_ > 0) spdlog::warn("transport: {} similar log lines suppressed", suppressed_);
-      window_start_ = now;
-      count_ = 0;
-      suppressed_ = 0;
-    }
-    if (++count_ > kPerSecond) {
-      ++suppressed_;
-      return false;
-    }
-    return true;
-  }
-  Clock::time_point window_start_{};
-  int count_ = 0;
-  std::uint64_t suppressed_ = 0;
-};
+constexpr auto kLingerTimeout = std::chrono::seconds(2);
 
 /// Textual address with IPv4-mapped IPv6 shown as IPv4 (so keys and Flows are canonical).
 std::string addressText(const asio::ip::address& a) {
@@ -120,6 +89,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void connect(const tcp::endpoint& ep);  // outbound: dial, then start()
   void enqueue(std::string bytes);
   void close();
+  /// Stops reading; closes once the queued bytes are written (bounded by kLingerTimeout).
+  void closeAfterFlush();
 
   bool closed() const { return closed_; }
   bool inbound() const { return inbound_; }
@@ -142,21 +113,26 @@ class Connection : public std::enable_shared_from_this<Connection> {
   bool connected_ = false;
   bool closed_ = false;
   bool writing_ = false;
+  bool closing_ = false;  // closeAfterFlush() called: read nothing more
   std::deque<std::string> queue_;
   std::size_t queued_bytes_ = 0;
   std::size_t in_flight_ = 0;  // queue_ entries being written
   std::vector<asio::const_buffer> write_bufs_;
   Clock::time_point last_activity_ = Clock::now();
+  /// When the bytes of the message now being received began to arrive (nullopt: between
+  /// messages). A message must be complete within limits.tcp_header_timeout_s (slowloris).
+  std::optional<Clock::time_point> partial_since_;
 };
 
 class Core : public std::enable_shared_from_this<Core> {
  public:
   Core(asio::io_context& io, const config::Listen& listen, const config::Limits& limits,
-       Receiver receiver)
+       Receiver receiver, FramingErrorReceiver on_framing_error)
       : io_(io),
         listen_(listen),
         limits_(limits),
         receiver_(std::move(receiver)),
+        on_framing_error_(std::move(on_framing_error)),
         accept_retry_(io),
         udp_retry_(io) {
     parse_limits_.max_message_bytes = limits.max_message_bytes;
@@ -184,8 +160,9 @@ class Core : public std::enable_shared_from_this<Core> {
   config::Limits limits_;
   sip::ParseLimits parse_limits_;
   Receiver receiver_;
+  FramingErrorReceiver on_framing_error_;
   Counters counters_;
-  RateLimitedLog log_;
+  util::RateLimitedLog log_{"transport"};
   std::vector<char> read_buf_;  // shared by all TCP connections (reads are synchronous)
   std::uint16_t port_ = 0;
   bool v6_ = false;  // listening on IPv6: IPv4 destinations become IPv4-mapped
@@ -237,7 +214,7 @@ void Connection::start() {
 }
 
 void Connection::connect(const tcp::endpoint& ep) {
-  armIdle();  // a connect that hangs is closed by the idle timeout
+  armIdle();  // a connect that hangs is closed by the header (or idle) timeout
   socket_.async_connect(ep, [self = shared_from_this()](const error_code& ec) {
     if (self->closed_) return;
     if (ec) {
@@ -252,13 +229,14 @@ void Connection::connect(const tcp::endpoint& ep) {
 }
 
 void Connection::waitRead() {
+  if (closing_) return;
   socket_.async_wait(tcp::socket::wait_read, [self = shared_from_this()](const error_code& ec) {
     if (self->closed_) return;
     if (ec) {
       self->close();
       return;
     }
-    self->onReadable();
+    if (!self->closing_) self->onReadable();
   });
 }
 
@@ -279,6 +257,12 @@ void Connection::onReadable() {
     framer_.feed(std::string_view(buf.data(), n));
     if (!drainFramer()) return;
     if (n < buf.size()) break;
+  }
+  if (framer_.buffered() == 0) {
+    partial_since_.reset();
+  } else if (!partial_since_) {
+    partial_since_ = last_activity_;
+    armIdle();  // the message deadline is usually nearer than the idle one
   }
   waitRead();
 }
@@ -301,13 +285,34 @@ bool Connection::drainFramer() {
         if (closed_) return false;
         break;
       case sip::StreamFramer::Kind::Error:
+        // Framing is lost: nothing after this point can be trusted to start a message, so the
+        // connection goes. The head of the failing message may still allow a 400 first.
         ++core_->counters_.framing_errors;
-        core_->log_.warn("tcp: framing error from {} ({}); closing", flow_.str(),
-                         ev.error.message());
-        close();
+        core_->log_.warn("tcp: framing error from {} ({}{}{}); closing", flow_.str(),
+                         ev.error.message(), ev.header.empty() ? "" : ", ", ev.header);
+        closing_ = true;
+        if (core_->on_framing_error_ && !core_->closed_) {
+          core_->on_framing_error_(ev.message, flow_, ev.error, ev.header);
+        }
+        closeAfterFlush();
         return false;
     }
   }
+}
+
+void Connection::closeAfterFlush() {
+  if (closed_) return;
+  closing_ = true;
+  if (queue_.empty() || !connected_) {
+    close();
+    return;
+  }
+  error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_receive, ec);
+  idle_timer_.expires_after(kLingerTimeout);  // a peer that does not read cannot keep us
+  idle_timer_.async_wait([self = shared_from_this()](const error_code& e) {
+    if (!e && !self->closed_) self->close();
+  });
 }
 
 void Connection::enqueue(std::string bytes) {
@@ -330,6 +335,7 @@ void Connection::enqueue(std::string bytes) {
 void Connection::writeNext() {
   if (closed_ || queue_.empty()) {
     writing_ = false;
+    if (closing_ && !closed_) close();
     return;
   }
   writing_ = true;
@@ -357,13 +363,33 @@ void Connection::writeNext() {
 }
 
 void Connection::armIdle() {
-  const auto timeout = std::chrono::seconds(core_->limits_.tcp_idle_timeout_s);
-  if (timeout.count() == 0) return;  // disabled
-  idle_timer_.expires_at(last_activity_ + timeout);
-  idle_timer_.async_wait([self = shared_from_this(), timeout](const error_code& ec) {
+  if (closing_) return;  // the linger timer owns idle_timer_ now
+  const auto idle = std::chrono::seconds(core_->limits_.tcp_idle_timeout_s);
+  const auto header = std::chrono::seconds(core_->limits_.tcp_header_timeout_s);
+  // One timer serves both deadlines: idle (no bytes either way) and message completion.
+  auto deadline = Clock::time_point::max();
+  if (idle.count() > 0) deadline = last_activity_ + idle;
+  if (partial_since_ && header.count() > 0) deadline = std::min(deadline, *partial_since_ + header);
+  if (!connected_ && header.count() > 0) deadline = std::min(deadline, last_activity_ + header);
+  if (deadline == Clock::time_point::max()) return;  // both disabled
+  idle_timer_.expires_at(deadline);
+  idle_timer_.async_wait([self = shared_from_this(), idle, header](const error_code& ec) {
     if (ec || self->closed_) return;
-    if (Clock::now() >= self->last_activity_ + timeout) {
-      spdlog::debug("tcp: {} idle for {} s; closing", self->flow_.str(), timeout.count());
+    const auto now = Clock::now();
+    auto& core = *self->core_;
+    if (self->partial_since_ && header.count() > 0 && now >= *self->partial_since_ + header) {
+      ++core.counters_.header_timeouts;
+      core.log_.warn("tcp: {} sent no complete message within {} s ({} bytes held); closing",
+                     self->flow_.str(), header.count(), self->framer_.buffered());
+      self->close();
+    } else if (!self->connected_ && header.count() > 0 &&
+               now >= self->last_activity_ + header) {
+      ++core.counters_.send_errors;
+      core.log_.warn("tcp: connect to {} timed out; closing", self->flow_.str());
+      self->close();
+    } else if (idle.count() > 0 && now >= self->last_activity_ + idle) {
+      ++core.counters_.idle_timeouts;
+      spdlog::debug("tcp: {} idle for {} s; closing", self->flow_.str(), idle.count());
       self->close();
     } else {
       self->armIdle();  // activity since: sleep until the new deadline
@@ -693,7 +719,10 @@ class AsioTransport final : public Transport {
   void send(const util::Flow& to, std::string_view bytes) override { core_->send(to, bytes); }
   std::string sentBy() const override { return core_->sentBy(); }
   std::uint16_t port() const override { return core_->port_; }
-  const Counters& counters() const override { return core_->counters_; }
+  const Counters& counters() const override {
+    core_->counters_.log_suppressed = core_->log_.totalSuppressed();
+    return core_->counters_;
+  }
   void close() override { core_->close(); }
 
  private:
@@ -702,9 +731,21 @@ class AsioTransport final : public Transport {
 
 }  // namespace
 
+std::string countersLine(const Counters& c) {
+  return fmt::format(
+      "udp_in={} udp_out={} tcp_in={} tcp_out={} tcp_accepted={} tcp_closed={} tcp_rejected={} "
+      "framing_errors={} keepalive_pings={} send_errors={} oversize={} header_timeouts={} "
+      "idle_timeouts={} log_suppressed={}",
+      c.udp_in, c.udp_out, c.tcp_in, c.tcp_out, c.tcp_accepted, c.tcp_closed, c.tcp_rejected,
+      c.framing_errors, c.keepalive_pings, c.send_errors, c.oversize, c.header_timeouts,
+      c.idle_timeouts, c.log_suppressed);
+}
+
 util::Result<TransportPtr> makeAsioTransport(asio::io_context& io, const config::Listen& listen,
-                                             const config::Limits& limits, Receiver receiver) {
-  auto core = std::make_shared<Core>(io, listen, limits, std::move(receiver));
+                                             const config::Limits& limits, Receiver receiver,
+                                             FramingErrorReceiver on_framing_error) {
+  auto core = std::make_shared<Core>(io, listen, limits, std::move(receiver),
+                                     std::move(on_framing_error));
   if (auto ec = core->open()) return ec;
   core->start();
   spdlog::info("transport: listening on {}:{} ({}{})", listen.address, core->port_,

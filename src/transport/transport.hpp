@@ -14,6 +14,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <system_error>
 
 #include "config/config.hpp"
 #include "util/clock.hpp"
@@ -30,11 +31,26 @@ namespace insip::transport {
 /// message (UDP datagram or stream-framed message) and is valid only during the call.
 using Receiver = std::function<void(std::string_view bytes, const util::Flow& from)>;
 
+/// Callback for a stream whose framing was lost (bad / missing / conflicting Content-Length, bare
+/// LF or CR, NUL, oversize). `head` holds the complete header lines of the failing message read
+/// so far (possibly empty), `header` the header at fault (possibly empty). The receiver may send
+/// one answer (400) on `from`; it must never process `head` as a message. The transport closes
+/// the connection once that answer is written.
+using FramingErrorReceiver = std::function<void(std::string_view head, const util::Flow& from,
+                                                std::error_code error, std::string_view header)>;
+
 struct Counters {
   std::uint64_t udp_in = 0, udp_out = 0, tcp_in = 0, tcp_out = 0;
   std::uint64_t tcp_accepted = 0, tcp_closed = 0, tcp_rejected = 0;
   std::uint64_t framing_errors = 0, keepalive_pings = 0, send_errors = 0, oversize = 0;
+  std::uint64_t header_timeouts = 0;  // no complete message within limits.tcp_header_timeout_s
+  std::uint64_t idle_timeouts = 0;    // closed after limits.tcp_idle_timeout_s without traffic
+  std::uint64_t log_suppressed = 0;   // transport log lines withheld by the rate limit
 };
+
+/// The counters as `key=value` pairs separated by spaces (for the STATS line).
+std::string countersLine(const Counters& c);
+
 
 class Transport {
  public:
@@ -53,7 +69,8 @@ using TransportPtr = std::unique_ptr<Transport>;
 /// Binds UDP and/or TCP as configured (same port for both). Fails with a clear error (address in
 /// use, permission) instead of throwing.
 util::Result<TransportPtr> makeAsioTransport(boost::asio::io_context& io, const config::Listen& listen,
-                                             const config::Limits& limits, Receiver receiver);
+                                             const config::Limits& limits, Receiver receiver,
+                                             FramingErrorReceiver on_framing_error = {});
 
 /// A TimerService on the io_context (one steady_timer over a heap of deadlines).
 std::unique_ptr<util::TimerService> makeAsioTimerService(boost::asio::io_context& io);

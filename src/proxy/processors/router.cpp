@@ -48,9 +48,9 @@ Outcome Router::onRequest(RequestContext& ctx) {
     const std::string aor = registrar::aorFromUri(ruri);
     std::vector<registrar::Binding> found = bindings_.lookup(aor);
     if (found.empty()) {
-      const std::string user = sip::unescape(ruri.user);
-      const bool exists = users_.role(user, realm_).has_value();
-      return Outcome::reply(sip::makeResponse(req, exists ? 480 : 404));
+      // The same answer whether or not the user exists: a 480/404 difference would let a
+      // scanner (sipvicious svwar -m INVITE) enumerate the accounts of the domain.
+      return Outcome::reply(sip::makeResponse(req, 480));
     }
     for (const registrar::Binding& b : found) {
       auto uri = sip::parseUri(b.contact);

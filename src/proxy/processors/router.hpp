@@ -3,8 +3,8 @@
 // router.hpp — request chain, last step: target selection (RFC 3261 §16.5).
 //   * Request-URI in our domains with a user part: the location service (registrar bindings; the
 //     registered Contact is the target, stream bindings also reuse their connection;
-//     highest q first; all of them are tried in parallel). No binding: 480 when the user exists,
-//     404 when it does not.
+//     highest q first; all of them are tried in parallel). No binding: 480, whether or not the user
+//     exists (no account enumeration by response code).
 //   * Request-URI naming this proxy without user part: 501 for unknown methods (we are the UAS),
 //     404 otherwise (OPTIONS and REGISTER were answered earlier).
 //   * Anything else (another domain, a pre-loaded Route): forwarded only for an authenticated
