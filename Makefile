@@ -8,9 +8,10 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 PACKAGES := build-essential cmake ninja-build pkg-config clang-14 \
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 libtomlplusplus-dev libcli11-dev \
   libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev \
-  sip-tester python3 openssl libxmlsec1-dev libxml2-dev
+  sip-tester sipvicious python3 openssl libxmlsec1-dev libxml2-dev \
+  nodejs default-jdk-headless libxml-security-c-dev libxerces-c-dev
 
-.PHONY: setup build test demo bench clean
+.PHONY: setup build test demo bench clean fuzz fuzz-ci fuzz-build test-asan
 
 setup:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -36,3 +37,29 @@ bench: build
 
 clean:
 	rm -rf $(BUILD)
+
+# --- Hostile input (issue 3): libFuzzer targets (tests/fuzz) and the suite under ASan + UBSan ---
+FUZZ_BUILD   ?= build-fuzz
+FUZZ_SECONDS ?= 300
+FUZZ_CXX     ?= clang++-14
+ASAN_BUILD   ?= build-asan
+
+# Configured every time (cheap) so that an existing directory always gets the right options.
+fuzz-build: setup
+	cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DCMAKE_CXX_COMPILER=$(FUZZ_CXX) -DINSIP_FUZZ=ON -DINSIP_SANITIZE=ON -DINSIP_TESTS=OFF -DINSIP_BENCH=OFF
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
+
+# Replays the committed corpus, then fuzzes each target FUZZ_SECONDS; non-zero exit on a finding.
+fuzz: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) --replay
+
+fuzz-ci: fuzz-build
+	bash tests/fuzz/run.sh $(FUZZ_BUILD) 60 --replay
+
+test-asan: setup
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DINSIP_SANITIZE=ON -DINSIP_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS) --timeout 900
