@@ -30,6 +30,8 @@ class Certificate {
  public:
   static util::Result<Certificate> fromPem(std::string_view pem);
   static util::Result<Certificate> fromPemFile(const std::filesystem::path& path);
+  /// DER parse. Identical DER bytes seen recently give the same (immutable) parsed certificate from
+  /// a bounded process-wide cache, so a peer's token is decoded once, not once per message.
   static util::Result<Certificate> fromDer(std::string_view der);
 
   X509* get() const noexcept { return x509_.get(); }
@@ -74,12 +76,18 @@ class TrustStore {
   /// (fail closed: an issuer without a CRL then fails validation).
   util::Result<void> addCrlPemFile(const std::filesystem::path& path);
   /// PKIX validation of `cert` at time `at`. Errors: UntrustedCertificate, CertificateNotValidNow,
-  /// CertificateRevoked.
+  /// CertificateRevoked. A success is remembered (bounded) together with the window in which it
+  /// holds: the intersection of the validity periods of every certificate of the verified chain and,
+  /// with CRL checking, of every loaded CRL's thisUpdate..nextUpdate; a later call for the same
+  /// certificate at a time inside that window skips the path validation. Adding anchors or CRLs
+  /// forgets every remembered result. Failures are never remembered.
   util::Result<void> validate(const Certificate& cert, util::SystemTime at) const;
   bool empty() const noexcept { return anchors_ == 0; }
 
  private:
+  struct ValidationCache;  // positive results with the time window they hold for (keys.cpp)
   std::shared_ptr<X509_STORE> store_;
+  std::shared_ptr<ValidationCache> cache_;  // shared by copies, like store_; cleared on every change
   int anchors_ = 0;
   bool crl_check_ = false;
 };
