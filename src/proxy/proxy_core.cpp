@@ -743,8 +743,11 @@ void ProxyCore::onBranchResponse(const std::shared_ptr<ResponseContext>& rcp, st
   }
   if (code < 200) {
     b.provisional = true;
-    if (rc.invite && b.final_status == 0) {
-      armTimerC(rcp, index);  // §16.7 step 2: reset Timer C on a provisional
+    if (rc.invite && b.final_status == 0 && !b.cancel_sent) {
+      // §16.7 step 2: reset Timer C on a provisional. Not once the branch is cancelled: then the
+      // 64*T1 give-up timer in the same slot must run out, whatever the callee keeps sending
+      // (else a callee could pin the transactions forever with provisionals).
+      armTimerC(rcp, index);
     }
     if (b.cancel_requested && !b.cancel_sent) {
       cancelBranch(rc, index);

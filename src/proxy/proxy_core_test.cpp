@@ -723,6 +723,28 @@ TEST_F(ProxyCoreTest, TimerCCancelsARingingBranchAndThen408IsSentUpstream) {
   EXPECT_EQ(up[0].status(), 408);
 }
 
+TEST_F(ProxyCoreTest, ProvisionalsAfterTheTimerCCancelDoNotKeepTheBranchAlive) {
+  // Found by fuzz_proxy: a callee that keeps sending 180 after our CANCEL must not pin state.
+  bobAt(kBob, 5062);
+  auto down = forward();
+  ASSERT_EQ(down.size(), 1u);
+  in(responseTo(down[0].bytes, 180, "Ringing", "bt1"), kBob);
+  take();
+  advance(185000);  // Timer C: CANCEL sent
+  ASSERT_EQ(to(take(), kBob).size(), 1u);
+  for (int i = 0; i < 3; ++i) {
+    advance(10000);
+    in(responseTo(down[0].bytes, 180, "Ringing", "bt1"), kBob);
+  }
+  advance(2000);  // 32 s after the CANCEL: the branch is given up
+  auto up = to(take(), kCaller);
+  ASSERT_FALSE(up.empty());
+  EXPECT_EQ(up.back().status(), 408);
+  advance(64000);  // every transaction ends (Timer H / D / K over UDP)
+  EXPECT_EQ(core_->serverTransactions(), 0u);
+  EXPECT_EQ(core_->clientTransactions(), 0u);
+}
+
 TEST_F(ProxyCoreTest, EveryProvisionalResetsTimerC) {
   bobAt(kBob, 5062);
   auto down = forward();

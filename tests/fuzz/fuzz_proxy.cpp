@@ -12,6 +12,8 @@
 // Invariants: no crash/UB/leak; everything the proxy sends parses with sip::parseMessage; when the
 // clock has run 15 minutes past the last input no transaction is left (no half-created state).
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -96,9 +98,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     (void)bindings.apply(b.aor, registrar::BindingChanges{{}, {b}});
   }
 
+  // FUZZ_PROXY_TRACE=1 prints the timeline (inputs, clock steps, first line of each output).
+  static const bool trace = std::getenv("FUZZ_PROXY_TRACE") != nullptr;
   const sip::ParseLimits limits;
   std::string last_branch = "z9hG4bKnone";
   auto send = [&](const util::Flow& to, std::string_view bytes) {
+    if (trace) {
+      const std::string_view first = bytes.substr(0, bytes.find('\r'));
+      std::fprintf(stderr, "  -> %s: %.*s\n", to.str().c_str(), static_cast<int>(first.size()), first.data());
+    }
     sip::ParseFailure failure;
     auto m = sip::parseMessage(bytes, limits, &failure);
     if (!m) {
@@ -123,14 +131,24 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
       fuzz::replaceAll(msg, "BRANCH", last_branch);
       if (msg.find("NONCE") != std::string::npos) fuzz::replaceAll(msg, "NONCE", nonces.issue("example.test"));
       if (msg.find("RESPONSE") != std::string::npos) fillResponses(msg);
+      if (trace) {
+        const std::string_view first = std::string_view(msg).substr(0, msg.find('\r'));
+        std::fprintf(stderr, "t=%lld in #%zu: %.*s\n",
+                     static_cast<long long>(timers.clock().steadyNow().time_since_epoch() / util::Millis(1)),
+                     n, static_cast<int>(first.size()), first.data());
+      }
       core.onBytes(msg, from);
       // 0 ms .. ~65 s, mostly short so that retransmissions and responses interleave.
       const std::uint64_t r = prng.next();
       const long long step = (r & 3) == 0 ? 0 : static_cast<long long>(1ULL << ((r >> 2) % 17));
       timers.advance(util::Millis(step));
+      if (trace) std::fprintf(stderr, "  (+%lld ms)\n", step);
     }
     for (int i = 0; i < 15; ++i) timers.advance(util::Millis(60'000));
-    if (core.serverTransactions() != 0 || core.clientTransactions() != 0) {
+    // FUZZ_PROXY_SKIP_LEAK_CHECK=1 turns this invariant off, for triage only: it lets the fuzzer
+    // look past a known, not yet fixed leak (see RUNLOG.md) instead of stopping on it every minute.
+    static const bool skip_leak_check = std::getenv("FUZZ_PROXY_SKIP_LEAK_CHECK") != nullptr;
+    if (!skip_leak_check && (core.serverTransactions() != 0 || core.clientTransactions() != 0)) {
       fuzz::fail(("transactions left 15 minutes after the last input: server=" +
                   std::to_string(core.serverTransactions()) +
                   " client=" + std::to_string(core.clientTransactions())), {in});
