@@ -71,6 +71,7 @@ int runProxy(const std::filesystem::path& config_path) {
     spdlog::error("auth.algorithms: {}", algorithms.error().message());
     return 2;
   }
+  const std::vector<unsigned char> secret_bytes = *secret;
   auth::NonceManager nonces(std::move(*secret), clock,
                             auth::NonceManager::Options{std::chrono::seconds(cfg.auth.nonce_ttl_s)});
   auth::LockoutTracker lockout(cfg.auth.max_failures, std::chrono::seconds(cfg.auth.lockout_s),
@@ -112,7 +113,12 @@ int runProxy(const std::filesystem::path& config_path) {
     hosts.push_back(cfg.listen.advertised_host);
   }
   hosts.push_back(cfg.listen.address);
-  proxy::LocalIdentity identity(hosts, (*transport)->port(), cfg.proxy.domains);
+  // The Record-Route token key is derived from the persistent nonce secret, so dialogs survive a
+  // restart of the proxy.
+  std::string route_secret = "insip-record-route:";
+  route_secret.append(secret_bytes.begin(), secret_bytes.end());
+  proxy::LocalIdentity identity(hosts, (*transport)->port(), cfg.proxy.domains,
+                                std::move(route_secret));
   proxy::Stats stats;
   Ports ports{identity, **users, verifier, **bindings, registrar, stats};
   proxy::Pipeline pipeline = buildPipeline(cfg, ports);

@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "proxy/local_identity.hpp"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <random>
+
 namespace insip::proxy {
 namespace {
 
@@ -14,11 +19,34 @@ std::string_view stripBrackets(std::string_view h) {
 }  // namespace
 
 LocalIdentity::LocalIdentity(std::vector<std::string> hosts, std::uint16_t port,
-                             std::vector<std::string> domains)
-    : hosts_(std::move(hosts)), port_(port), domains_(std::move(domains)) {
+                             std::vector<std::string> domains, std::string route_secret)
+    : hosts_(std::move(hosts)),
+      port_(port),
+      domains_(std::move(domains)),
+      route_secret_(std::move(route_secret)) {
   if (hosts_.empty()) {
     hosts_.push_back("127.0.0.1");
   }
+  if (route_secret_.empty()) {
+    std::random_device rd;
+    for (int i = 0; i < 32; ++i) {
+      route_secret_.push_back(static_cast<char>(rd() & 0xff));
+    }
+  }
+}
+
+std::string LocalIdentity::routeToken(std::string_view call_id) const {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  HMAC(EVP_sha256(), route_secret_.data(), static_cast<int>(route_secret_.size()),
+       reinterpret_cast<const unsigned char*>(call_id.data()), call_id.size(), mac, &len);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (unsigned int i = 0; i < 8 && i < len; ++i) {
+    out.push_back(kHex[mac[i] >> 4]);
+    out.push_back(kHex[mac[i] & 0xf]);
+  }
+  return out;
 }
 
 bool LocalIdentity::isOwnHost(std::string_view host) const {

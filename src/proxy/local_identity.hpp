@@ -18,7 +18,10 @@ class LocalIdentity {
  public:
   /// @param hosts addresses/names this proxy is reached at (listen address, advertised host).
   /// @param domains domains we are responsible for (registrar, authentication).
-  LocalIdentity(std::vector<std::string> hosts, std::uint16_t port, std::vector<std::string> domains);
+  /// @param route_secret key for routeToken(); empty = a random key for this process only (tokens
+  ///        then do not survive a restart: pass a persistent secret in production).
+  LocalIdentity(std::vector<std::string> hosts, std::uint16_t port, std::vector<std::string> domains,
+                std::string route_secret = {});
 
   /// The URI names this proxy itself (host:port), e.g. a Route entry or the Request-URI of an
   /// OPTIONS ping. A domain name with no port also counts.
@@ -32,12 +35,18 @@ class LocalIdentity {
   std::uint16_t port() const { return port_; }
   /// "host:port" for Via sent-by and Record-Route.
   std::string hostport() const;
+  /// The token we put in our Record-Route entries (parameter kRouteTokenParam): HMAC-SHA256 of the
+  /// Call-ID under our secret, 16 hex digits. An in-dialog request is only relayed if a Route entry
+  /// naming us carries it, so nobody can use a forged "dialog" to make us an open relay.
+  std::string routeToken(std::string_view call_id) const;
+  static constexpr std::string_view kRouteTokenParam = "itok";
 
  private:
   bool isOwnHost(std::string_view host) const;
   std::vector<std::string> hosts_;
   std::uint16_t port_;
   std::vector<std::string> domains_;
+  std::string route_secret_;
 };
 
 }  // namespace insip::proxy

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "proxy/proxy_core.hpp"
 
+#include "auth/credentials_header.hpp"
+
 #include <arpa/inet.h>
 
 #include <algorithm>
@@ -450,6 +452,12 @@ void ProxyCore::onRequest(sip::Message&& request, const util::Flow& from) {
     }
   }
   if (request.method == sip::Method::Ack) {
+    // The ACK for a response we sent statelessly (a 401/407 challenge) carries the To tag we made
+    // for that request: it is ours, absorb it, even if it names us in a Route (outbound proxy).
+    if (auto tag = request.to.tag(); tag && *tag == toTagFor(request)) {
+      ++stats_.retransmissions_absorbed;
+      return;
+    }
     // ACK to a 2xx (end-to-end, §13.2.2.4) or a stray ACK: forwarded statelessly if routed to us.
     RequestContext ctx(std::move(request), from);
     Outcome o = pipeline_.run(ctx);
@@ -540,9 +548,16 @@ void ProxyCore::onCancel(sip::Message&& cancel, const util::Flow& from) {
   }
   // The INVITE this CANCEL is for: same branch and sent-by, method INVITE (§9.2).
   std::string invite_key = key.empty() ? std::string() : key.substr(0, key.rfind('|') + 1) + "INVITE";
-  auto inv = invite_key.empty() ? servers_.end() : servers_.find(invite_key);
+  // Hold the INVITE's entry by pointer: inserting the CANCEL's transaction below may rehash
+  // servers_ and invalidate iterators (entries themselves are heap-allocated and stay put).
+  ServerEntry* invite = nullptr;
+  if (!invite_key.empty()) {
+    if (auto it = servers_.find(invite_key); it != servers_.end()) {
+      invite = it->second.get();
+    }
+  }
   if (key.empty() || servers_.size() >= cfg_.limits.max_transactions) {
-    replyStateless(cancel, from, inv == servers_.end() ? 481 : 503, {});
+    replyStateless(cancel, from, invite == nullptr ? 481 : 503, {});
     return;
   }
   auto entry = std::make_unique<ServerEntry>();
@@ -554,24 +569,36 @@ void ProxyCore::onCancel(sip::Message&& cancel, const util::Flow& from) {
   entry->txn = std::make_unique<txn::ServerTransaction>(env_, cancel, reply_flow, std::move(cb));
   ServerEntry& server = *entry;
   servers_[key] = std::move(entry);
-  if (inv == servers_.end() || inv->second->txn->terminated()) {
+  if (invite == nullptr || invite->txn->terminated()) {
     server.txn->sendResponse(sip::makeResponse(cancel, 481, {}, toTagFor(cancel)));
     return;
   }
   // §16.10: answer the CANCEL with 200, then cancel every pending branch.
   server.txn->sendResponse(sip::makeResponse(cancel, 200, {}, toTagFor(cancel)));
-  ServerEntry& invite = *inv->second;
-  if (!invite.rc) {
+  if (!invite->rc) {
     return;  // answered locally (e.g. 407): the final response stands
   }
-  ResponseContext& rc = *invite.rc;
+  ResponseContext& rc = *invite->rc;
   rc.cancelled = true;
   cancelPendingBranches(rc);
   maybeSendBest(rc);
 }
 
+void ProxyCore::stripOurCredentials(sip::Message& request) const {
+  // RFC 3261 §22.3: credentials for our realm are consumed here and never reach the next hop —
+  // also on requests we did not challenge (in-dialog BYE/re-INVITE, ACK) where UAs resend them.
+  std::erase_if(request.headers, [&](const sip::HeaderField& h) {
+    if (!sip::iequals(h.name, "Proxy-Authorization")) {
+      return false;
+    }
+    auto parsed = auth::parseCredentials(h.value);
+    return !parsed || parsed->realm == cfg_.auth.realm;
+  });
+}
+
 void ProxyCore::forwardAckStatelessly(RequestContext& ctx) {
   sip::Message ack = std::move(ctx.request());
+  stripOurCredentials(ack);
   if (ctx.targets.empty()) {
     return;
   }
@@ -630,6 +657,7 @@ void ProxyCore::forward(ServerEntry& server, const std::string& key, RequestCont
     ++stats_.calls_forwarded;
   }
   const std::string loop_hash = loopHash(req);
+  stripOurCredentials(req);
   // §16.6 step 3: Max-Forwards.
   req.max_forwards = req.max_forwards ? *req.max_forwards - 1 : 70;
   const bool record_route = cfg_.proxy.record_route && !ctx.in_dialog && createsDialog(req.method);
@@ -639,6 +667,7 @@ void ProxyCore::forward(ServerEntry& server, const std::string& key, RequestCont
     copy.request_uri = target.uri;  // §16.6 step 2
     auto flow = nextHop(copy, target);
     if (flow && record_route) {
+      const std::string route_token = identity_.routeToken(req.call_id);
       // §16.6 step 4, RFC 5658: one entry per transport when the two legs differ.
       auto rr = [&](util::Protocol p) {
         sip::NameAddr na;
@@ -650,6 +679,8 @@ void ProxyCore::forward(ServerEntry& server, const std::string& key, RequestCont
           na.uri.params.push_back({"transport", std::string("tcp")});
         }
         na.uri.params.push_back({"lr", std::nullopt});
+        // The token InDialogRouter requires before relaying an in-dialog request.
+        na.uri.params.push_back({std::string(LocalIdentity::kRouteTokenParam), route_token});
         return na;
       };
       if (flow->protocol != ctx.source().protocol) {

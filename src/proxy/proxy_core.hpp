@@ -81,6 +81,7 @@ class ProxyCore {
 
   std::string loopHash(const sip::Message& request) const;
   std::string toTagFor(const sip::Message& request) const;
+  void stripOurCredentials(sip::Message& request) const;
   bool isLooped(const sip::Message& request) const;
   sip::Via ourVia(util::Protocol protocol, std::string branch) const;
   std::optional<util::Flow> nextHop(const sip::Message& request, const Target& target) const;

@@ -522,7 +522,7 @@ TEST_F(ProxyCoreTest, AckForTwoHundredRoutedThroughUsIsForwardedStatelessly) {
   ack.ruri = "sip:bob@192.0.2.20:5062";
   ack.branch = "z9hG4bKack1";
   ack.to = "<sip:bob@example.test>;tag=bt1";
-  ack.routes = {"<sip:192.0.2.10:5060;lr>"};
+  ack.routes = {"<sip:192.0.2.10:5060;lr;itok=" + identity_.routeToken(ack.call_id) + ">"};
   in(ack.wire(), kCaller);
   in(ack.wire(), kCaller);  // retransmitted by the UAC
   auto out = take();
@@ -542,6 +542,45 @@ TEST_F(ProxyCoreTest, AckForTwoHundredRoutedThroughUsIsForwardedStatelessly) {
   EXPECT_EQ(out[1].msg().vias[0].branch(), f.vias[0].branch());
 }
 
+TEST_F(ProxyCoreTest, OurRealmsCredentialsNeverLeaveOnInDialogRequests) {
+  // RFC 3261 §22.3: UAs resend cached Proxy-Authorization on BYE; it must not reach the callee.
+  RequestSpec bye = callerInvite();
+  bye.method = "BYE";
+  bye.ruri = "sip:bob@192.0.2.20:5062";
+  bye.branch = "z9hG4bKbye2";
+  bye.cseq = 2;
+  bye.to = "<sip:bob@example.test>;tag=bt1";
+  bye.routes = {"<sip:192.0.2.10:5060;lr;itok=" + identity_.routeToken(bye.call_id) + ">"};
+  bye.headers = {"Proxy-Authorization: Digest username=\"alice\", realm=\"example.test\", "
+                 "nonce=\"n1\", uri=\"sip:bob@example.test\", response=\"0123\"",
+                 "Proxy-Authorization: Digest username=\"alice\", realm=\"other.test\", "
+                 "nonce=\"n2\", uri=\"sip:bob@example.test\", response=\"4567\""};
+  in(bye.wire(), kCaller);
+  auto out = take();
+  ASSERT_EQ(out.size(), 1u);
+  sip::Message f = out[0].msg();
+  auto left = f.headerValues("Proxy-Authorization");
+  ASSERT_EQ(left.size(), 1u);  // another realm's credentials are for a proxy further on
+  EXPECT_NE(left[0]->find("other.test"), std::string::npos);
+}
+
+TEST_F(ProxyCoreTest, AckToOurStatelessChallengeIsAbsorbedEvenWithARouteToUs) {
+  // The ACK for a 407 carries our To tag; with an outbound-proxy Route it names us, but it
+  // belongs to our challenge and must not be forwarded.
+  bobAt(kBob, 5062);
+  RequestSpec inv;  // from our domain, no credentials: challenged
+  inv.routes = {"<sip:192.0.2.10:5060;lr>"};
+  in(inv.wire(), kCaller);
+  auto out = take();
+  ASSERT_EQ(out.size(), 1u);
+  ASSERT_EQ(out[0].status(), 407);
+  RequestSpec ack = inv;
+  ack.method = "ACK";
+  ack.to = out[0].msg().to.str();
+  in(ack.wire(), kCaller);
+  EXPECT_TRUE(take().empty());
+}
+
 TEST_F(ProxyCoreTest, InDialogByeFollowsTheRouteSet) {
   RequestSpec bye = callerInvite();
   bye.method = "BYE";
@@ -549,7 +588,7 @@ TEST_F(ProxyCoreTest, InDialogByeFollowsTheRouteSet) {
   bye.branch = "z9hG4bKbye1";
   bye.cseq = 2;
   bye.to = "<sip:bob@example.test>;tag=bt1";
-  bye.routes = {"<sip:192.0.2.10:5060;lr>", "<sip:192.0.2.30:5070;lr>"};
+  bye.routes = {"<sip:192.0.2.10:5060;lr;itok=" + identity_.routeToken(bye.call_id) + ">", "<sip:192.0.2.30:5070;lr>"};
   in(bye.wire(), kCaller);
   auto out = take();
   ASSERT_EQ(out.size(), 1u);

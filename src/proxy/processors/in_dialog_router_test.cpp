@@ -28,13 +28,19 @@ class InDialogRouterTest : public ::testing::Test {
     return RequestContext(parse(r.wire()), testsupport::udpFlow("192.0.2.1", 5060));
   }
 
+  /// The Record-Route token we would have written for the default Call-ID.
+  std::string tok() const {
+    return ";" + std::string(LocalIdentity::kRouteTokenParam) + "=" +
+           identity_.routeToken(RequestSpec{}.call_id);
+  }
+
   LocalIdentity identity_{{"192.0.2.10"}, 5060, {"example.test"}};
   InDialogRouter router_{identity_};
 };
 
 TEST_F(InDialogRouterTest, InDialogRequestRoutedThroughUsIsForwardedToTheRequestUri) {
   RequestSpec r = inDialog();
-  r.routes = {"<sip:192.0.2.10:5060;lr>", "<sip:192.0.2.30:5070;lr>"};
+  r.routes = {"<sip:192.0.2.10:5060;lr" + tok() + ">", "<sip:192.0.2.30:5070;lr>"};
   RequestContext c = ctx(r);
   Outcome o = router_.onRequest(c);
   EXPECT_TRUE(o.isForward());
@@ -49,7 +55,7 @@ TEST_F(InDialogRouterTest, InDialogRequestRoutedThroughUsIsForwardedToTheRequest
 
 TEST_F(InDialogRouterTest, RouteWithoutPortNamesUsOnTheDefaultPort) {
   RequestSpec r = inDialog();
-  r.routes = {"<sip:192.0.2.10;lr>"};
+  r.routes = {"<sip:192.0.2.10;lr" + tok() + ">"};
   RequestContext c = ctx(r);
   EXPECT_TRUE(router_.onRequest(c).isForward());
   EXPECT_TRUE(c.request().routes.empty());
@@ -57,7 +63,8 @@ TEST_F(InDialogRouterTest, RouteWithoutPortNamesUsOnTheDefaultPort) {
 
 TEST_F(InDialogRouterTest, BothEntriesOfADoubleRecordRouteArePopped) {
   RequestSpec r = inDialog();
-  r.routes = {"<sip:192.0.2.10:5060;lr>", "<sip:192.0.2.10:5060;transport=tcp;lr>"};
+  r.routes = {"<sip:192.0.2.10:5060;lr" + tok() + ">",
+              "<sip:192.0.2.10:5060;transport=tcp;lr" + tok() + ">"};
   RequestContext c = ctx(r);
   EXPECT_TRUE(router_.onRequest(c).isForward());
   EXPECT_TRUE(c.request().routes.empty());
@@ -72,6 +79,28 @@ TEST_F(InDialogRouterTest, RouteNamingAnotherHopIsLeftAlone) {
   EXPECT_EQ(c.request().routes.size(), 1u);
   ASSERT_NE(o.response(), nullptr);
   EXPECT_EQ(o.response()->status, 404);  // in dialog, not through us: no open relay
+}
+
+TEST_F(InDialogRouterTest, ForgedDialogWithoutOurRecordRouteTokenIsNotRelayed) {
+  // In-dialog requests are not authenticated: a made-up To tag and a Route naming us must not
+  // make us relay to an arbitrary Request-URI (toll fraud through an open relay).
+  for (const std::string& route : {std::string("<sip:192.0.2.10;lr>"),
+                                   std::string("<sip:192.0.2.10;lr;itok=0123456789abcdef>")}) {
+    RequestSpec r = inDialog();
+    r.ruri = "sip:+19005550100@203.0.113.9";
+    r.routes = {route};
+    RequestContext c = ctx(r);
+    Outcome o = router_.onRequest(c);
+    ASSERT_NE(o.response(), nullptr) << route;
+    EXPECT_EQ(o.response()->status, 404);
+    EXPECT_TRUE(c.targets.empty());
+  }
+  // The token is bound to the Call-ID: a token from another call does not open this one.
+  RequestSpec r = inDialog();
+  r.call_id = "other-call@192.0.2.1";
+  r.routes = {"<sip:192.0.2.10;lr" + tok() + ">"};
+  RequestContext c = ctx(r);
+  EXPECT_NE(router_.onRequest(c).response(), nullptr);
 }
 
 TEST_F(InDialogRouterTest, InDialogRequestNotRoutedThroughUsIsAnswered404) {
@@ -92,7 +121,7 @@ TEST_F(InDialogRouterTest, InDialogAckNotRoutedThroughUsIsDropped) {
 TEST_F(InDialogRouterTest, InDialogAckRoutedThroughUsIsForwarded) {
   RequestSpec r = inDialog("ACK");
   r.cseq = 1;
-  r.routes = {"<sip:192.0.2.10;lr>"};
+  r.routes = {"<sip:192.0.2.10;lr" + tok() + ">"};
   RequestContext c = ctx(r);
   EXPECT_TRUE(router_.onRequest(c).isForward());
 }
@@ -120,7 +149,7 @@ TEST_F(InDialogRouterTest, RequestUriRewrittenByAStrictRouterIsRestored) {
   // §16.4: the Request-URI holds the value we put in Record-Route (with ;lr, as we always write
   // it); the real Request-URI is the last Route entry.
   RequestSpec r = inDialog();
-  r.ruri = "sip:192.0.2.10:5060;lr";
+  r.ruri = "sip:192.0.2.10:5060;lr" + tok();
   r.routes = {"<sip:192.0.2.30:5070>", "<sip:bob@192.0.2.20:5062>"};
   RequestContext c = ctx(r);
   EXPECT_TRUE(router_.onRequest(c).isForward());
