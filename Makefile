@@ -7,7 +7,7 @@ CMAKE_FLAGS ?= -DCMAKE_BUILD_TYPE=RelWithDebInfo
 # Debian packages needed to build, test, demo and benchmark.
 PACKAGES := build-essential cmake ninja-build pkg-config clang-14 \
   libboost1.81-dev libssl-dev libsqlite3-dev sqlite3 libtomlplusplus-dev libcli11-dev \
-  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev \
+  libspdlog-dev libfmt-dev libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev \
   sip-tester sipvicious python3 openssl libxmlsec1-dev libxml2-dev \
   nodejs default-jdk-headless libxml-security-c-dev libxerces-c-dev
 

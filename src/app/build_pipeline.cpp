@@ -18,7 +18,7 @@ proxy::Pipeline buildPipeline(const config::Config& cfg, Ports& ports) {
   p.request<MessageSanity>(ports.identity);                    // 416 / 483 / 420 / 501
   p.request<InDialogRouter>(ports.identity);                   // Route pop; in-dialog forward
   p.request<OptionsResponder>(ports.identity);                 // OPTIONS to us -> 200
-  p.request<DigestAuthenticator>(ports.verifier, ports.credentials, ports.identity,
+  p.request<DigestAuthenticator>(ports.verifier, ports.identity,
                                  ports.stats);                 // 401 / 407 / 403 / 400
   p.request<RegistrarProcessor>(ports.registrar, ports.identity, ports.stats);  // REGISTER -> 200
   p.request<Router>(ports.bindings, ports.credentials, ports.identity, cfg.auth.realm,

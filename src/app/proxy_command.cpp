@@ -2,6 +2,7 @@
 #include "app/proxy_command.hpp"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -148,7 +149,14 @@ int runProxy(const std::filesystem::path& config_path) {
   spdlog::info("listening on {}:{} ({}{}), realm {}, pipeline: {}", cfg.listen.address, tp.port(),
                cfg.listen.udp ? "udp" : "", cfg.listen.tcp ? (cfg.listen.udp ? "+tcp" : "tcp") : "",
                cfg.auth.realm, fmt::join(pipeline.names(), " > "));
+  // Binding writes leave the SIP loop: a writer thread group-commits them, and each REGISTER is
+  // answered on the loop once its COMMIT is done.
+  (*bindings)->startWriter([&io](std::function<void()> done) {
+    boost::asio::post(io, std::move(done));
+  });
   io.run();
+  // Commit what is still queued (its answers are not sent any more: the loop has stopped).
+  (*bindings)->stopWriter();
   core_ptr = nullptr;
   std::cerr << stats.line() << ' ' << transport::countersLine(tp.counters()) << std::endl;
   return 0;

@@ -18,6 +18,12 @@ namespace insip::auth {
 inline constexpr std::string_view kRoleSubscriber = "subscriber";
 inline constexpr std::string_view kRoleAdmin = "admin";
 
+/// What DigestVerifier needs of a user, found with one lookup.
+struct StoredCredential {
+  std::string ha1;   // as ha1()
+  std::string role;  // as role()
+};
+
 class CredentialStore {
  public:
   virtual ~CredentialStore() = default;
@@ -28,6 +34,15 @@ class CredentialStore {
                                          Algorithm algorithm) const = 0;
   /// "subscriber" or "admin"; nullopt if unknown or on error.
   virtual std::optional<std::string> role(std::string_view user, std::string_view realm) const = 0;
+  /// ha1() and role() together; stores with a costly lookup override it to look up once.
+  virtual std::optional<StoredCredential> credential(std::string_view user, std::string_view realm,
+                                                     Algorithm algorithm) const {
+    auto h = ha1(user, realm, algorithm);
+    if (!h) return std::nullopt;
+    auto r = role(user, realm);
+    if (!r) return std::nullopt;
+    return StoredCredential{std::move(*h), std::move(*r)};
+  }
 };
 using CredentialStorePtr = std::unique_ptr<CredentialStore>;
 

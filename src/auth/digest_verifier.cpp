@@ -188,9 +188,9 @@ Verdict DigestVerifier::verify(const VerifyInput& input) {
   }
 
   // 5. The response. Unknown user and wrong password take the same path and the same time.
-  const auto stored = store_.ha1(creds.username, config_.realm, *algorithm);
-  const bool known = stored.has_value() && stored->size() == hexLength(*algorithm);
-  const std::string& base_ha1 = known ? *stored : dummy_ha1_[hashIndex(*algorithm)];
+  auto stored = store_.credential(creds.username, config_.realm, *algorithm);
+  const bool known = stored.has_value() && stored->ha1.size() == hexLength(*algorithm);
+  const std::string& base_ha1 = known ? stored->ha1 : dummy_ha1_[hashIndex(*algorithm)];
   const std::string ha1 = isSession(*algorithm)
                               ? sessionHa1(*algorithm, base_ha1, creds.nonce, creds.cnonce)
                               : base_ha1;
@@ -216,7 +216,7 @@ Verdict DigestVerifier::verify(const VerifyInput& input) {
     return challenge(input.mode, true, ChallengeReason::Replay);
   }
   lockout_.recordSuccess(creds.username);
-  return Authenticated{creds.username, *algorithm};
+  return Authenticated{creds.username, *algorithm, std::move(stored->role)};
 }
 
 }  // namespace insip::auth

@@ -73,6 +73,7 @@ enum class ChallengeReason : std::uint8_t {
 struct Authenticated {
   std::string user;     // the user name as authenticated (unescaped)
   Algorithm algorithm;  // the algorithm the client used
+  std::string role;     // the user's role from the credential store
 };
 struct Challenge {
   bool stale = false;

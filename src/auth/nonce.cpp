@@ -4,7 +4,6 @@
 #include <fcntl.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -102,25 +101,11 @@ std::optional<std::array<unsigned char, kRawBytes>> unbase64url(std::string_view
   return out;
 }
 
-bool macInto(const std::vector<unsigned char>& secret, const unsigned char* ts_salt,
-             std::string_view realm, unsigned char* mac_out) {
-  std::array<unsigned char, kTsBytes + kSaltBytes + 256> buf{};
-  // Realms are short; a longer one is hashed in by a second HMAC input copy on the heap.
-  std::vector<unsigned char> heap;
-  const unsigned char* msg = buf.data();
-  const std::size_t len = kTsBytes + kSaltBytes + realm.size();
-  if (realm.size() <= 256) {
-    std::copy(ts_salt, ts_salt + kTsBytes + kSaltBytes, buf.begin());
-    std::copy(realm.begin(), realm.end(), buf.begin() + kTsBytes + kSaltBytes);
-  } else {
-    heap.assign(ts_salt, ts_salt + kTsBytes + kSaltBytes);
-    heap.insert(heap.end(), realm.begin(), realm.end());
-    msg = heap.data();
-  }
-  std::array<unsigned char, EVP_MAX_MD_SIZE> mac{};
-  unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()), msg, len, mac.data(),
-           &mac_len) == nullptr) {
+bool macInto(const HmacSha256& key, const unsigned char* ts_salt, std::string_view realm,
+             unsigned char* mac_out) {
+  HmacSha256::Mac mac{};
+  if (!key.compute({std::span<const unsigned char>(ts_salt, kTsBytes + kSaltBytes), bytesOf(realm)},
+                   mac)) {
     return false;
   }
   std::copy(mac.begin(), mac.begin() + kMacBytes, mac_out);
@@ -147,7 +132,14 @@ std::optional<std::int64_t> issuedMs(std::string_view nonce) {
 
 NonceManager::NonceManager(std::vector<unsigned char> secret, const util::Clock& clock,
                            Options options)
-    : secret_(std::move(secret)), clock_(clock), options_(options) {}
+    : secret_(std::move(secret)), key_(secret_), clock_(clock), options_(options) {
+  std::uint64_t start = 0;
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(&start), sizeof start) != 1) {
+    start = static_cast<std::uint64_t>(
+        std::chrono::steady_clock::now().time_since_epoch().count());  // still distinct per run
+  }
+  salt_counter_.store(start, std::memory_order_relaxed);
+}
 
 std::int64_t NonceManager::nowMs() const {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -161,11 +153,13 @@ std::string NonceManager::issue(std::string_view realm) const {
   for (std::size_t i = 0; i < kTsBytes; ++i) {
     raw[i] = static_cast<unsigned char>(ts >> (8 * (kTsBytes - 1 - i)));
   }
-  if (RAND_bytes(raw.data() + kTsBytes, static_cast<int>(kSaltBytes)) != 1) {
-    // No randomness: keep the salt zero. The nonce stays authentic and unforgeable (the MAC
-    // needs the secret); only the distinctness of same-millisecond nonces is lost.
+  // The salt only has to be distinct (the MAC makes the nonce unforgeable): a counter from a
+  // random start, cheaper than a DRBG call per challenge.
+  const std::uint64_t salt = salt_counter_.fetch_add(1, std::memory_order_relaxed);
+  for (std::size_t i = 0; i < kSaltBytes; ++i) {
+    raw[kTsBytes + i] = static_cast<unsigned char>(salt >> (8 * (kSaltBytes - 1 - i)));
   }
-  macInto(secret_, raw.data(), realm, raw.data() + kTsBytes + kSaltBytes);
+  macInto(key_, raw.data(), realm, raw.data() + kTsBytes + kSaltBytes);
   return base64url(raw);
 }
 
@@ -175,7 +169,7 @@ NonceStatus NonceManager::verify(std::string_view nonce, std::string_view realm)
     return NonceStatus::Invalid;
   }
   std::array<unsigned char, kMacBytes> expected{};
-  if (!macInto(secret_, raw->data(), realm, expected.data())) {
+  if (!macInto(key_, raw->data(), realm, expected.data())) {
     return NonceStatus::Invalid;
   }
   // Constant time: a byte-by-byte early exit would let an attacker forge a MAC byte by byte.

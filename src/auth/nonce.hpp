@@ -5,11 +5,12 @@
 // RFC 7616 §3.3 (nonce: server-specified, opaque, may embed a timestamp and a keyed hash;
 // stale=true when only the nonce is too old), §3.4 / §5.12 (nc: replay detection), §5.5.
 // A nonce is base64url(ts_ms[8, big-endian] || salt[8] || HMAC-SHA256(secret, ts||salt||realm)[16]),
-// 43 characters. The salt makes concurrent nonces distinct so two clients never share an nc
-// sequence; the MAC binds the nonce to the realm and is truncated to 128 bits (forgery 2^-128).
-// Thread-safe: verify() is const and lock-free; the nc table is guarded by a mutex.
+// 43 characters. The salt (a counter from a random start) makes concurrent nonces distinct so
+// two clients never share an nc sequence; the MAC binds the nonce to the realm and is truncated to 128 bits (forgery 2^-128).
+// Thread-safe: the MAC key and the nc table are each guarded by a mutex.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -22,6 +23,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "auth/hmac.hpp"
 #include "util/clock.hpp"
 #include "util/result.hpp"
 
@@ -77,6 +79,8 @@ class NonceManager {
   void evictLocked(std::int64_t now_ms);
 
   const std::vector<unsigned char> secret_;
+  const HmacSha256 key_;  // keyed with secret_
+  mutable std::atomic<std::uint64_t> salt_counter_{0};
   const util::Clock& clock_;
   const Options options_;
 

@@ -154,6 +154,19 @@ std::optional<std::string> SqliteCredentialStore::ha1(std::string_view user,
   }
 }
 
+std::optional<StoredCredential> SqliteCredentialStore::credential(std::string_view user,
+                                                                 std::string_view realm,
+                                                                 Algorithm algorithm) const {
+  auto row = lookup(user, realm);
+  if (!row) {
+    return std::nullopt;
+  }
+  std::string& h = baseAlgorithm(algorithm) == Algorithm::Md5      ? row->ha1_md5
+                   : baseAlgorithm(algorithm) == Algorithm::Sha256 ? row->ha1_sha256
+                                                                   : row->ha1_sha512_256;
+  return StoredCredential{std::move(h), std::move(row->role)};
+}
+
 std::optional<std::string> SqliteCredentialStore::role(std::string_view user,
                                                        std::string_view realm) const {
   auto row = lookup(user, realm);

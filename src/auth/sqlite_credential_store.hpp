@@ -63,6 +63,8 @@ class SqliteCredentialStore final : public CredentialStore {
   std::optional<std::string> ha1(std::string_view user, std::string_view realm,
                                  Algorithm algorithm) const override;
   std::optional<std::string> role(std::string_view user, std::string_view realm) const override;
+  std::optional<StoredCredential> credential(std::string_view user, std::string_view realm,
+                                             Algorithm algorithm) const override;
 
  private:
   struct Row {

@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 #include "proxy/local_identity.hpp"
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <random>
 
@@ -33,16 +31,17 @@ LocalIdentity::LocalIdentity(std::vector<std::string> hosts, std::uint16_t port,
       route_secret_.push_back(static_cast<char>(rd() & 0xff));
     }
   }
+  route_key_ = std::make_shared<const auth::HmacSha256>(auth::bytesOf(route_secret_));
 }
 
 std::string LocalIdentity::routeToken(std::string_view call_id) const {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), route_secret_.data(), static_cast<int>(route_secret_.size()),
-       reinterpret_cast<const unsigned char*>(call_id.data()), call_id.size(), mac, &len);
+  auth::HmacSha256::Mac mac{};
+  if (!route_key_->compute({auth::bytesOf(call_id)}, mac)) {
+    return {};  // no token: in-dialog requests naming us are then refused (fail closed)
+  }
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
-  for (unsigned int i = 0; i < 8 && i < len; ++i) {
+  for (unsigned int i = 0; i < 8; ++i) {
     out.push_back(kHex[mac[i] >> 4]);
     out.push_back(kHex[mac[i] & 0xf]);
   }

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "auth/hmac.hpp"
 #include "sip/uri.hpp"
 
 namespace insip::proxy {
@@ -47,6 +49,7 @@ class LocalIdentity {
   std::uint16_t port_;
   std::vector<std::string> domains_;
   std::string route_secret_;
+  std::shared_ptr<const auth::HmacSha256> route_key_;  // keyed with route_secret_
 };
 
 }  // namespace insip::proxy

@@ -147,6 +147,12 @@ struct ProxyCore::ResponseContext : std::enable_shared_from_this<ProxyCore::Resp
 struct ProxyCore::ServerEntry {
   std::unique_ptr<txn::ServerTransaction> txn;
   std::shared_ptr<ResponseContext> rc;  // null when the request was answered locally
+  util::Flow reply_flow;                // where responses go (RFC 3581 for UDP)
+  std::uint64_t id = 0;                 // tells a Resume its entry from a later one of that key
+  std::unique_ptr<RequestContext> suspended;  // while a processor's answer is pending
+  bool starting = false;                      // inside Outcome::Start
+  std::optional<Outcome> early;               // a Resume called from inside Start
+  bool trying_sent = false;
 };
 
 ProxyCore::ProxyCore(const config::Config& cfg, const Pipeline& pipeline,
@@ -494,8 +500,51 @@ void ProxyCore::onRequest(sip::Message&& request, const util::Flow& from) {
     server.txn->sendResponse(sip::makeResponse(request, 482, {}, toTagFor(request)));
     return;
   }
+  server.reply_flow = reply_flow;
+  server.id = ++entry_counter_;
   RequestContext ctx(std::move(request), from);
-  Outcome o = pipeline_.run(ctx);
+  act(server, key, ctx, pipeline_.run(ctx));
+}
+
+void ProxyCore::act(ServerEntry& server, const std::string& key, RequestContext& ctx, Outcome o) {
+  if (Outcome::Start* start = o.suspended()) {
+    ++stats_.suspended;
+    server.suspended = std::make_unique<RequestContext>(std::move(ctx));
+    if (server.suspended->request().method == sip::Method::Invite) {
+      // §16.2: the answer may take a while; stop the caller's INVITE retransmissions now.
+      server.txn->sendResponse(sip::makeResponse(server.suspended->request(), 100));
+      server.trying_sent = true;
+    }
+    Outcome::Start run = std::move(*start);
+    const std::uint64_t id = server.id;
+    server.starting = true;
+    run(*server.suspended, [this, alive = std::weak_ptr<const char>(alive_), key,
+                            id](Outcome result) {
+      if (alive.expired()) {
+        return;  // the core is gone (shutdown)
+      }
+      auto it = servers_.find(key);
+      if (it == servers_.end() || it->second->id != id || !it->second->suspended ||
+          it->second->early) {
+        return;  // already resumed, or the transaction ended meanwhile
+      }
+      if (it->second->starting) {
+        it->second->early.emplace(std::move(result));  // acted on when `run` has returned
+        return;
+      }
+      std::unique_ptr<RequestContext> held = std::move(it->second->suspended);
+      act(*it->second, key, *held, std::move(result));
+    });
+    // `server` is still ours: only a Resume could end it, and during `run` it only records.
+    server.starting = false;
+    if (server.early) {
+      Outcome result = std::move(*server.early);
+      server.early.reset();
+      std::unique_ptr<RequestContext> held = std::move(server.suspended);
+      act(server, key, *held, std::move(result));
+    }
+    return;
+  }
   if (const sip::Message* resp = o.response()) {
     const sip::Message* out = resp;
     sip::Message tagged;
@@ -512,7 +561,7 @@ void ProxyCore::onRequest(sip::Message&& request, const util::Flow& from) {
       // make us hold transaction state; a retransmission simply gets a fresh challenge and the
       // ACK to a 407 matches nothing and is dropped by the chain.
       ++stats_.stateless_replies;
-      sendResponseTo(reply_flow, *out);
+      sendResponseTo(server.reply_flow, *out);
       servers_.erase(key);
       return;
     }
@@ -525,7 +574,7 @@ void ProxyCore::onRequest(sip::Message&& request, const util::Flow& from) {
   }
   ++stats_.dropped;
   if (const std::string* why = o.dropReason()) {
-    spdlog::debug("dropped {} from {}: {}", ctx.request().method_text, from.str(), *why);
+    spdlog::debug("dropped {} from {}: {}", ctx.request().method_text, ctx.source().str(), *why);
   }
   servers_.erase(key);
 }
@@ -653,7 +702,10 @@ void ProxyCore::forward(ServerEntry& server, const std::string& key, RequestCont
   server.rc = rc;
   if (rc->invite) {
     // §16.2: a stateful proxy answers INVITE with 100 Trying (we forward at once, so always).
-    server.txn->sendResponse(sip::makeResponse(rc->original, 100));
+    if (!server.trying_sent) {
+      server.txn->sendResponse(sip::makeResponse(rc->original, 100));
+      server.trying_sent = true;
+    }
     ++stats_.calls_forwarded;
   }
   const std::string loop_hash = loopHash(req);

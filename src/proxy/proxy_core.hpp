@@ -64,6 +64,8 @@ class ProxyCore {
   void onCancel(sip::Message&& cancel, const util::Flow& from);
   void forwardAckStatelessly(RequestContext& ctx);
   void forward(ServerEntry& server, const std::string& key, RequestContext& ctx);
+  /// Acts on a processor chain's outcome for the new server transaction `server` (`key`).
+  void act(ServerEntry& server, const std::string& key, RequestContext& ctx, Outcome o);
   void startBranch(const std::shared_ptr<ResponseContext>& rc, const Target& target,
                    sip::Message request);
   void onBranchResponse(const std::shared_ptr<ResponseContext>& rc, std::size_t branch,
@@ -108,6 +110,9 @@ class ProxyCore {
   std::vector<std::string> dead_servers_;
   std::vector<std::string> dead_clients_;
   util::TimerService::Id sweep_timer_ = 0;
+  std::uint64_t entry_counter_ = 0;
+  // Resumes of suspended requests hold a weak reference: after the core is gone they do nothing.
+  std::shared_ptr<const char> alive_ = std::make_shared<const char>('\0');
 };
 
 }  // namespace insip::proxy

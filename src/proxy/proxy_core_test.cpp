@@ -88,7 +88,7 @@ class ProxyCoreTest : public ::testing::Test {
     pipeline_.request<MessageSanity>(identity_);
     pipeline_.request<OptionsResponder>(identity_);
     pipeline_.request<InDialogRouter>(identity_);
-    pipeline_.request<DigestAuthenticator>(verifier_, creds_, identity_, stats_);
+    pipeline_.request<DigestAuthenticator>(verifier_, identity_, stats_);
     pipeline_.request<RegistrarProcessor>(registrar_, identity_, stats_);
     pipeline_.request<Router>(bindings_, creds_, identity_, "example.test", false);
   }
@@ -930,6 +930,130 @@ TEST_F(ForkingTest, TimedOutBranchCountsAs408InTheSelection) {
   auto up = to(take(), kCaller);
   ASSERT_EQ(up.size(), 1u);
   EXPECT_EQ(up[0].status(), 408);
+}
+
+// =============================================================================================
+// Suspended requests (Outcome::suspend): the answer comes later, the transaction is kept.
+
+/// Suspends every request; keeps the Resume for the test to call (or answers 202 at once).
+class SuspendingProcessor final : public RequestProcessor {
+ public:
+  SuspendingProcessor(std::vector<Outcome::Resume>& held, bool immediate)
+      : held_(held), immediate_(immediate) {}
+  std::string_view name() const override { return "suspending"; }
+  Outcome onRequest(RequestContext&) override {
+    return Outcome::suspend([this](RequestContext& ctx, Outcome::Resume resume) {
+      if (immediate_) {
+        resume(Outcome::reply(sip::makeResponse(ctx.request(), 202)));
+        resume(Outcome::reply(sip::makeResponse(ctx.request(), 500)));  // ignored: one answer
+      } else {
+        held_.push_back(std::move(resume));
+      }
+    });
+  }
+
+ private:
+  std::vector<Outcome::Resume>& held_;
+  bool immediate_;
+};
+
+class SuspendTest : public ::testing::Test {
+ protected:
+  void build(bool immediate) {
+    cfg_.proxy.domains = {"example.test"};
+    pipeline_.request<CountingProcessor>(runs_);
+    pipeline_.request<SuspendingProcessor>(held_, immediate);
+    core_ = std::make_unique<ProxyCore>(cfg_, pipeline_, identity_, timers_, stats_,
+                                        [this](const util::Flow& to, std::string_view b) {
+                                          sent_.push_back({to, std::string(b)});
+                                        });
+  }
+  static RequestSpec message() {
+    RequestSpec r;
+    r.method = "MESSAGE";
+    return r;
+  }
+  std::vector<Sent> take() {
+    std::vector<Sent> out;
+    out.swap(sent_);
+    return out;
+  }
+  sip::Message request(const RequestSpec& r) { return parse(r.wire()); }
+
+  config::Config cfg_;
+  LocalIdentity identity_{{"192.0.2.10"}, 5060, {"example.test"}};
+  util::FakeTimerService timers_;
+  Stats stats_;
+  int runs_ = 0;
+  std::vector<Outcome::Resume> held_;
+  Pipeline pipeline_;
+  std::vector<Sent> sent_;
+  std::unique_ptr<ProxyCore> core_;
+};
+
+TEST_F(SuspendTest, TheAnswerIsSentWhenResumedAndRetransmissionsMeanwhileAreAbsorbed) {
+  build(false);
+  const RequestSpec r = message();
+  core_->onBytes(r.wire(), kCaller);
+  EXPECT_TRUE(take().empty());  // nothing yet (a non-INVITE gets no provisional)
+  core_->onBytes(r.wire(), kCaller);
+  EXPECT_TRUE(take().empty());
+  EXPECT_EQ(runs_, 1);  // the retransmission matched the kept transaction
+  EXPECT_EQ(core_->serverTransactions(), 1u);
+  ASSERT_EQ(held_.size(), 1u);
+
+  held_[0](Outcome::reply(sip::makeResponse(request(r), 488, "Not Acceptable Here")));
+  auto out = take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status(), 488);
+  EXPECT_TRUE(out[0].to == kCaller);
+  // A second Resume does nothing; a later retransmission gets the same answer again.
+  held_[0](Outcome::reply(sip::makeResponse(request(r), 200)));
+  EXPECT_TRUE(take().empty());
+  core_->onBytes(r.wire(), kCaller);
+  out = take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status(), 488);
+  EXPECT_EQ(stats_.suspended, 1u);
+}
+
+TEST_F(SuspendTest, ASuspendedInviteGetsOneHundredTryingAtOnce) {
+  build(false);
+  RequestSpec r;  // INVITE
+  core_->onBytes(r.wire(), kCaller);
+  auto out = take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status(), 100);
+  held_.at(0)(Outcome::reply(sip::makeResponse(request(r), 486, "Busy Here")));
+  out = take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status(), 486);
+}
+
+TEST_F(SuspendTest, AResumeCalledFromInsideStartIsActedOnOnce) {
+  build(true);
+  core_->onBytes(message().wire(), kCaller);
+  auto out = take();
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].status(), 202);
+}
+
+TEST_F(SuspendTest, ADropResumeEndsTheTransactionWithoutAnAnswer) {
+  build(false);
+  core_->onBytes(message().wire(), kCaller);
+  held_.at(0)(Outcome::drop("test"));
+  EXPECT_TRUE(take().empty());
+  EXPECT_EQ(core_->serverTransactions(), 0u);
+  EXPECT_EQ(stats_.dropped, 1u);
+}
+
+TEST_F(SuspendTest, AResumeAfterTheCoreIsGoneDoesNothing) {
+  build(false);
+  core_->onBytes(message().wire(), kCaller);
+  ASSERT_EQ(held_.size(), 1u);
+  core_.reset();
+  held_[0](Outcome::reply(sip::makeResponse(request(message()), 200)));  // must not crash
+  EXPECT_TRUE(take().empty());
 }
 
 }  // namespace

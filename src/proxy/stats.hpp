@@ -23,6 +23,7 @@ struct Stats {
   std::uint64_t auth_stale = 0;
   std::uint64_t auth_locked = 0;          // 403 after too many failures
   std::uint64_t registrations = 0;        // 200 OK to REGISTER
+  std::uint64_t suspended = 0;            // requests whose answer came later (Outcome::suspend)
   std::uint64_t calls_forwarded = 0;      // INVITEs forwarded
   std::uint64_t calls_answered = 0;       // 2xx to INVITE relayed upstream
   std::uint64_t cancels = 0;

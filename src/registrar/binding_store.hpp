@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -53,6 +54,18 @@ class BindingStore {
   /// Applies all of `changes` to `aor`, or nothing on error. Also drops that AOR's expired
   /// bindings.
   virtual util::Result<void> apply(std::string_view aor, const BindingChanges& changes) = 0;
+  /// Completion of applyAsync(): the outcome of the write to stable storage.
+  using Done = std::function<void(util::Result<void>)>;
+  /// As apply(), but the write to stable storage may finish later: lookups see the change at
+  /// once, and `done` is called exactly once when the change is durable (or failed), on the
+  /// thread the implementation documents. An error returned here (a bad change set) means
+  /// nothing changed and `done` is never called. The default writes synchronously.
+  virtual util::Result<void> applyAsync(std::string_view aor, const BindingChanges& changes,
+                                        Done done) {
+    auto r = apply(aor, changes);
+    if (r) done(r);
+    return r;
+  }
 
   /// Removes every binding of `aor`.
   virtual util::Result<void> removeAll(std::string_view aor) = 0;

@@ -153,6 +153,35 @@ sip::Message Registrar::reply(const sip::Message& request, int status,
 
 sip::Message Registrar::handle(const sip::Message& request, const std::string& aor,
                                const util::Flow& source) {
+  BindingChanges changes;
+  sip::Message response = decide(request, aor, source, changes);
+  if ((!changes.removals.empty() || !changes.upserts.empty()) && !store_.apply(aor, changes)) {
+    return reply(request, 500, "Binding Store Failure");
+  }
+  return response;
+}
+
+void Registrar::handleAsync(const sip::Message& request, const std::string& aor,
+                            const util::Flow& source, std::function<void(sip::Message)> respond) {
+  BindingChanges changes;
+  sip::Message response = decide(request, aor, source, changes);
+  if (changes.removals.empty() && changes.upserts.empty()) {
+    respond(std::move(response));
+    return;
+  }
+  auto r = store_.applyAsync(
+      aor, changes,
+      [respond, ok = std::move(response),
+       failed = reply(request, 500, "Binding Store Failure")](util::Result<void> r) mutable {
+        respond(r ? std::move(ok) : std::move(failed));
+      });
+  if (!r) {
+    respond(reply(request, 500, "Binding Store Failure"));
+  }
+}
+
+sip::Message Registrar::decide(const sip::Message& request, const std::string& aor,
+                               const util::Flow& source, BindingChanges& out) {
   if (!request.is_request || request.method != sip::Method::Register || aor.empty()) {
     return reply(request, 500, "Not A Register Request");  // caller bug; answer, never crash
   }
@@ -173,9 +202,7 @@ sip::Message Registrar::handle(const sip::Message& request, const std::string& a
       }
       changes.removals.push_back(b.contact);
     }
-    if (!changes.removals.empty() && !store_.apply(aor, changes)) {
-      return reply(request, 500, "Binding Store Failure");
-    }
+    out = std::move(changes);
     sip::Message ok = reply(request, 200, {});
     ok.addHeader("Date", httpDate(now));
     return ok;
@@ -300,9 +327,7 @@ sip::Message Registrar::handle(const sip::Message& request, const std::string& a
       changes.upserts.push_back(e.binding);
     }
   }
-  if ((!changes.removals.empty() || !changes.upserts.empty()) && !store_.apply(aor, changes)) {
-    return reply(request, 500, "Binding Store Failure");
-  }
+  out = std::move(changes);
 
   // RFC 3261 §10.3 step 8: 200 OK listing every current binding with its expires.
   std::erase_if(entries, [](const Entry& e) { return e.removed; });

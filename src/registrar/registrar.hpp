@@ -10,6 +10,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "config/config.hpp"
@@ -41,7 +42,17 @@ class Registrar {
   sip::Message handle(const sip::Message& request, const std::string& aor,
                       const util::Flow& source);
 
+  /// As handle(), for a store that writes in the background (BindingStore::applyAsync): the
+  /// decision is taken now, and `respond` gets the response once the change is durable (a 200
+  /// is never sent for a registration a crash could still lose), or at once when nothing is
+  /// written. `respond` runs on the thread the store completes on, exactly once.
+  void handleAsync(const sip::Message& request, const std::string& aor, const util::Flow& source,
+                   std::function<void(sip::Message)> respond);
+
  private:
+  /// The response handle() gives if the store accepts `out` (left empty when nothing changes).
+  sip::Message decide(const sip::Message& request, const std::string& aor,
+                      const util::Flow& source, BindingChanges& out);
   std::string toTag(const sip::Message& request) const;
   sip::Message reply(const sip::Message& request, int status, std::string_view reason) const;
 

@@ -3,7 +3,10 @@
 
 #include <sqlite3.h>
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
+#include <optional>
 #include <utility>
 
 namespace insip::registrar {
@@ -58,6 +61,7 @@ SqliteBindingStore::SqliteBindingStore(Key, const util::Clock& clock)
     : clock_(clock), index_(clock) {}
 
 SqliteBindingStore::~SqliteBindingStore() {
+  stopWriter();
   // Statements must be finalized before the connection closes (members die in reverse order,
   // but be explicit: db_ is declared first).
   begin_.reset();
@@ -253,12 +257,9 @@ std::vector<Binding> SqliteBindingStore::lookup(std::string_view aor) const {
   return index_.lookup(aor);  // never touches SQLite
 }
 
-util::Result<void> SqliteBindingStore::apply(std::string_view aor, const BindingChanges& changes) {
-  if (auto ok = validateChanges(aor, changes); !ok) {
-    return ok;
-  }
-  const std::int64_t now_ns = toNanos(clock_.systemNow());
-  std::lock_guard lock(write_mutex_);
+util::Result<void> SqliteBindingStore::writeChanges(std::string_view aor,
+                                                    const BindingChanges& changes,
+                                                    std::int64_t now_ns) {
   auto step = [&](sqlite3_stmt* s, const char* what) -> util::Result<void> {
     const int rc = sqlite3_step(s);
     sqlite3_reset(s);
@@ -268,47 +269,210 @@ util::Result<void> SqliteBindingStore::apply(std::string_view aor, const Binding
     }
     return {};
   };
-  auto body = [&]() -> util::Result<void> {
-    sqlite3_stmt* s = delete_expired_aor_.get();
+  sqlite3_stmt* s = delete_expired_aor_.get();
+  bindText(s, 1, aor);
+  sqlite3_bind_int64(s, 2, now_ns);
+  if (auto ok = step(s, "delete expired"); !ok) {
+    return ok;
+  }
+  for (const std::string& contact : changes.removals) {
+    s = delete_one_.get();
     bindText(s, 1, aor);
-    sqlite3_bind_int64(s, 2, now_ns);
-    if (auto ok = step(s, "delete expired"); !ok) {
+    bindText(s, 2, contact);
+    if (auto ok = step(s, "delete"); !ok) {
       return ok;
     }
-    for (const std::string& contact : changes.removals) {
-      s = delete_one_.get();
-      bindText(s, 1, aor);
-      bindText(s, 2, contact);
-      if (auto ok = step(s, "delete"); !ok) {
+  }
+  for (const Binding& b : changes.upserts) {
+    s = upsert_.get();
+    bindText(s, 1, b.aor);
+    bindText(s, 2, b.contact);
+    bindText(s, 3, b.call_id);
+    sqlite3_bind_int64(s, 4, b.cseq);
+    sqlite3_bind_int64(s, 5, toNanos(b.expires_at));
+    sqlite3_bind_int(s, 6, b.q_milli);
+    bindText(s, 7, b.flow);
+    sqlite3_bind_int64(s, 8, static_cast<sqlite3_int64>(b.connection_id));
+    bindText(s, 9, b.instance);
+    bindText(s, 10, b.path);
+    sqlite3_bind_int64(s, 11, toNanos(b.updated_at));
+    if (auto ok = step(s, "upsert"); !ok) {
+      return ok;
+    }
+  }
+  return {};
+}
+
+util::Result<void> SqliteBindingStore::apply(std::string_view aor, const BindingChanges& changes) {
+  if (auto ok = validateChanges(aor, changes); !ok) {
+    return ok;
+  }
+  const std::int64_t now_ns = toNanos(clock_.systemNow());
+  {
+    std::unique_lock q(queue_mutex_);
+    if (writer_running_) {
+      // Through the queue, so this write lands after every queued one; wait for its COMMIT.
+      std::mutex m;
+      std::condition_variable cv;
+      std::optional<util::Result<void>> result;
+      if (auto ok = index_.apply(aor, changes); !ok) {
         return ok;
       }
+      queue_.push_back(Job{std::string(aor), changes, now_ns,
+                           [&](util::Result<void> r) {
+                             std::lock_guard l(m);
+                             result = r;
+                             cv.notify_one();
+                           },
+                           true});
+      queue_cv_.notify_one();
+      q.unlock();
+      std::unique_lock l(m);
+      cv.wait(l, [&] { return result.has_value(); });
+      return *result;
     }
-    for (const Binding& b : changes.upserts) {
-      s = upsert_.get();
-      bindText(s, 1, b.aor);
-      bindText(s, 2, b.contact);
-      bindText(s, 3, b.call_id);
-      sqlite3_bind_int64(s, 4, b.cseq);
-      sqlite3_bind_int64(s, 5, toNanos(b.expires_at));
-      sqlite3_bind_int(s, 6, b.q_milli);
-      bindText(s, 7, b.flow);
-      sqlite3_bind_int64(s, 8, static_cast<sqlite3_int64>(b.connection_id));
-      bindText(s, 9, b.instance);
-      bindText(s, 10, b.path);
-      sqlite3_bind_int64(s, 11, toNanos(b.updated_at));
-      if (auto ok = step(s, "upsert"); !ok) {
-        return ok;
-      }
-    }
-    return {};
-  };
-  if (auto ok = inTransaction(body); !ok) {
+  }
+  std::lock_guard lock(write_mutex_);
+  if (auto ok = inTransaction([&] { return writeChanges(aor, changes, now_ns); }); !ok) {
     return ok;  // nothing committed, index untouched
   }
   return index_.apply(aor, changes);  // validated above: cannot fail
 }
 
+util::Result<void> SqliteBindingStore::applyAsync(std::string_view aor,
+                                                  const BindingChanges& changes, Done done) {
+  if (auto ok = validateChanges(aor, changes); !ok) {
+    return ok;
+  }
+  std::unique_lock q(queue_mutex_);
+  if (!writer_running_) {
+    q.unlock();
+    return BindingStore::applyAsync(aor, changes, std::move(done));
+  }
+  // The index first: the next REGISTER or lookup sees the change, and writes of one AOR reach
+  // the queue in the order the registrar decided them. Should the COMMIT fail, the completion
+  // says so (the registrar answers 500) and the index is ahead of the disk until the next write
+  // of that AOR or a restart; the writer logs it.
+  if (auto ok = index_.apply(aor, changes); !ok) {
+    return ok;
+  }
+  queue_.push_back(
+      Job{std::string(aor), changes, toNanos(clock_.systemNow()), std::move(done), false});
+  queue_cv_.notify_one();
+  return {};
+}
+
+void SqliteBindingStore::startWriter(Poster post) {
+  std::lock_guard q(queue_mutex_);
+  if (writer_running_ || !post) {
+    return;
+  }
+  post_ = std::move(post);
+  stopping_ = false;
+  writer_running_ = true;
+  writer_ = std::thread([this] { writerLoop(); });
+}
+
+void SqliteBindingStore::stopWriter() {
+  {
+    std::lock_guard q(queue_mutex_);
+    if (!writer_running_) {
+      return;
+    }
+    stopping_ = true;
+    queue_cv_.notify_one();
+  }
+  writer_.join();
+  std::lock_guard q(queue_mutex_);
+  writer_running_ = false;
+}
+
+std::uint64_t SqliteBindingStore::writerCommits() const {
+  std::lock_guard l(stats_mutex_);
+  return commits_;
+}
+
+std::uint64_t SqliteBindingStore::writerWrites() const {
+  std::lock_guard l(stats_mutex_);
+  return writes_;
+}
+
+void SqliteBindingStore::writerLoop() {
+  // Bounded batches keep one transaction (and the wait of its first writer) short.
+  constexpr std::size_t kMaxBatch = 512;
+  std::vector<Job> batch;
+  std::vector<util::Result<void>> results;
+  for (;;) {
+    {
+      std::unique_lock q(queue_mutex_);
+      queue_cv_.wait(q, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) {
+        return;  // stopping, and everything queued is written
+      }
+      batch.clear();
+      while (!queue_.empty() && batch.size() < kMaxBatch) {
+        batch.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    commitBatch(batch, results);
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      if (batch[i].direct) {
+        batch[i].done(results[i]);
+      } else {
+        post_([done = std::move(batch[i].done), r = results[i]]() mutable { done(r); });
+      }
+    }
+  }
+}
+
+void SqliteBindingStore::commitBatch(std::vector<Job>& batch,
+                                     std::vector<util::Result<void>>& results) {
+  std::lock_guard lock(write_mutex_);
+  results.assign(batch.size(), util::Result<void>{});
+  auto all = inTransaction([&]() -> util::Result<void> {
+    for (const Job& j : batch) {
+      if (auto ok = writeChanges(j.aor, j.changes, j.now_ns); !ok) {
+        return ok;
+      }
+    }
+    return {};
+  });
+  std::uint64_t commits = 1;
+  if (!all) {
+    // One change set failed (or the COMMIT did): nothing of the batch is stored. Write each on
+    // its own, so one bad write does not fail its neighbours.
+    spdlog::warn("bindings database: batch of {} writes failed ({}); retrying one by one",
+                 batch.size(), last_error_);
+    commits = 0;
+    for (std::size_t i = 0; i < batch.size(); ++i) {
+      results[i] = inTransaction(
+          [&] { return writeChanges(batch[i].aor, batch[i].changes, batch[i].now_ns); });
+      if (results[i]) {
+        ++commits;
+      } else {
+        spdlog::error("bindings database: write for {} failed: {} (kept in memory only)",
+                      batch[i].aor, last_error_);
+      }
+    }
+  }
+  std::lock_guard l(stats_mutex_);
+  commits_ += commits;
+  writes_ += batch.size();
+}
+
 util::Result<void> SqliteBindingStore::removeAll(std::string_view aor) {
+  {
+    std::unique_lock q(queue_mutex_);
+    if (writer_running_) {
+      // Through the queue like every other write, so it lands after those queued before it.
+      q.unlock();
+      BindingChanges changes;
+      for (const Binding& b : index_.lookup(aor)) changes.removals.push_back(b.contact);
+      if (auto ok = apply(aor, changes); !ok) return ok;
+      return index_.removeAll(aor);  // expired bindings too
+    }
+  }
   std::lock_guard lock(write_mutex_);
   sqlite3_stmt* s = delete_aor_.get();
   bindText(s, 1, aor);

@@ -7,6 +7,10 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <functional>
+#include <mutex>
+#include <thread>
+#include <vector>
 #include <filesystem>
 #include <string>
 
@@ -247,6 +251,129 @@ TEST_F(SqliteBindingStoreTest, CommittedBindingsSurviveAProcessKilledWithoutClos
   auto got = store->lookup(aor);
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(got[0].contact, "sip:survivor@h");
+}
+
+// ---------------------------------------------------------------- the writer thread
+
+/// A poster that queues completions, run when the test says (as the SIP loop would run them).
+struct QueuedPoster {
+  std::mutex m;
+  std::vector<std::function<void()>> q;
+  SqliteBindingStore::Poster poster() {
+    return [this](std::function<void()> f) {
+      std::lock_guard l(m);
+      q.push_back(std::move(f));
+    };
+  }
+  std::size_t runAll() {
+    std::vector<std::function<void()>> now;
+    {
+      std::lock_guard l(m);
+      now.swap(q);
+    }
+    for (auto& f : now) f();
+    return now.size();
+  }
+  std::size_t waitFor(std::size_t n) {  // completions arrive from the writer thread
+    std::size_t got = 0;
+    for (int i = 0; i < 5000 && got < n; ++i) {
+      got += runAll();
+      if (got < n) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    }
+    return got;
+  }
+};
+
+TEST_F(SqliteBindingStoreTest, WithTheWriterLookupsSeeAChangeAtOnceAndDoneComesAfterTheCommit) {
+  const std::string aor = "sip:alice@example.test";
+  auto store = open();
+  ASSERT_TRUE(store);
+  QueuedPoster loop;
+  store->startWriter(loop.poster());
+  int done = 0;
+  bool ok = false;
+  ASSERT_TRUE(store->applyAsync(aor, {{}, {makeBinding(clock_, aor, "sip:async@h")}},
+                                [&](util::Result<void> r) {
+                                  ++done;
+                                  ok = r.has_value();
+                                }));
+  ASSERT_EQ(store->lookup(aor).size(), 1u);  // the index has it already
+  EXPECT_EQ(done, 0);                        // the completion only runs on "the loop"
+  ASSERT_EQ(loop.waitFor(1), 1u);
+  EXPECT_EQ(done, 1);
+  EXPECT_TRUE(ok);
+  EXPECT_GE(store->writerCommits(), 1u);
+  // Durable: a second process (reading the file after this one dies) would find it.
+  store->stopWriter();
+  store.reset();
+  auto reopened = open();
+  ASSERT_TRUE(reopened);
+  ASSERT_EQ(reopened->lookup(aor).size(), 1u);
+  EXPECT_EQ(reopened->lookup(aor)[0].contact, "sip:async@h");
+}
+
+TEST_F(SqliteBindingStoreTest, WithTheWriterEveryWriteReachesTheDiskInOrder) {
+  auto store = open();
+  ASSERT_TRUE(store);
+  QueuedPoster loop;
+  store->startWriter(loop.poster());
+  constexpr int kWrites = 300;
+  int good = 0;
+  for (int i = 0; i < kWrites; ++i) {
+    const std::string aor = "sip:u" + std::to_string(i % 10) + "@example.test";
+    // Each AOR is rewritten 30 times; only the last contact of each must survive.
+    BindingChanges c;
+    for (const Binding& b : store->lookup(aor)) c.removals.push_back(b.contact);
+    c.upserts = {makeBinding(clock_, aor, "sip:c" + std::to_string(i) + "@h")};
+    ASSERT_TRUE(store->applyAsync(aor, c, [&](util::Result<void> r) { good += r ? 1 : 0; }));
+  }
+  // A synchronous apply() queues behind them and returns after its own COMMIT.
+  const std::string late = "sip:late@example.test";
+  ASSERT_TRUE(store->apply(late, {{}, {makeBinding(clock_, late, "sip:late@h")}}));
+  EXPECT_EQ(loop.waitFor(kWrites), static_cast<std::size_t>(kWrites));
+  EXPECT_EQ(good, kWrites);
+  EXPECT_EQ(store->writerWrites(), static_cast<std::uint64_t>(kWrites + 1));
+  EXPECT_LE(store->writerCommits(), store->writerWrites());
+  store.reset();  // stops the writer
+  auto reopened = open();
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->count(), 11u);
+  for (int a = 0; a < 10; ++a) {
+    auto got = reopened->lookup("sip:u" + std::to_string(a) + "@example.test");
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(got[0].contact, "sip:c" + std::to_string(kWrites - 10 + a) + "@h");
+  }
+}
+
+TEST_F(SqliteBindingStoreTest, WithTheWriterAFailedWriteIsReportedAndItsNeighboursStillCommit) {
+  {
+    auto store = open();
+    ASSERT_TRUE(store);
+  }
+  execSql(path_,
+          "CREATE TRIGGER boom BEFORE INSERT ON bindings WHEN NEW.contact = 'sip:boom@h' "
+          "BEGIN SELECT RAISE(ABORT, 'boom'); END;");
+  auto store = open();
+  ASSERT_TRUE(store);
+  QueuedPoster loop;
+  store->startWriter(loop.poster());
+  std::vector<int> results;  // 1 ok, 0 failed, in completion order
+  const std::vector<std::pair<std::string, std::string>> writes = {
+      {"sip:one@example.test", "sip:a@h"},
+      {"sip:two@example.test", "sip:boom@h"},
+      {"sip:three@example.test", "sip:b@h"}};
+  for (const auto& [who, contact] : writes) {
+    ASSERT_TRUE(store->applyAsync(who, {{}, {makeBinding(clock_, who, contact)}},
+                                  [&](util::Result<void> r) { results.push_back(r ? 1 : 0); }));
+  }
+  ASSERT_EQ(loop.waitFor(3), 3u);
+  EXPECT_EQ(results, (std::vector<int>{1, 0, 1}));
+  store.reset();
+  auto reopened = open();
+  ASSERT_TRUE(reopened);
+  EXPECT_EQ(reopened->lookup("sip:one@example.test").size(), 1u);
+  EXPECT_EQ(reopened->lookup("sip:three@example.test").size(), 1u);
+  EXPECT_TRUE(reopened->lookup("sip:two@example.test").empty());  // never reached the disk
 }
 
 }  // namespace

@@ -84,23 +84,23 @@ constexpr Compact kCompact[] = {
     {'x', "Session-Expires", HeaderId::Other},    {'y', "Identity", HeaderId::Other},
 };
 
-bool ilessThan(std::string_view a, std::string_view b) {
-  std::size_t n = std::min(a.size(), b.size());
-  for (std::size_t i = 0; i < n; ++i) {
-    char ca = toLower(a[i]), cb = toLower(b[i]);
-    if (ca != cb) return ca < cb;
+// Lookup index: names bucketed by (length, lower-case first letter); a bucket holds at most a
+// few names, so a lookup is one index computation and one or two case-insensitive compares.
+constexpr std::size_t kMaxKnownLength = 32;
+struct KnownIndex {
+  std::array<std::vector<const KnownHeader*>, kMaxKnownLength * 26> buckets;
+  static std::size_t slot(std::size_t len, char first) {
+    return len * 26 + static_cast<std::size_t>(toLower(first) - 'a');
   }
-  return a.size() < b.size();
-}
+};
 
-const std::vector<KnownHeader>& sortedKnown() {
-  static const std::vector<KnownHeader> table = [] {
-    std::vector<KnownHeader> t(std::begin(kKnown), std::end(kKnown));
-    std::sort(t.begin(), t.end(),
-              [](const KnownHeader& a, const KnownHeader& b) { return ilessThan(a.name, b.name); });
-    return t;
+const KnownIndex& knownIndex() {
+  static const KnownIndex index = [] {
+    KnownIndex ix;
+    for (const auto& k : kKnown) ix.buckets[KnownIndex::slot(k.name.size(), k.name[0])].push_back(&k);
+    return ix;
   }();
-  return table;
+  return index;
 }
 
 }  // namespace
@@ -117,13 +117,14 @@ std::string_view knownHeaderName(std::string_view name, HeaderId* id) {
     }
     return {};
   }
-  const auto& t = sortedKnown();
-  auto it = std::lower_bound(t.begin(), t.end(), name, [](const KnownHeader& k, std::string_view n) {
-    return ilessThan(k.name, n);
-  });
-  if (it != t.end() && iequals(it->name, name)) {
-    if (id) *id = it->id;
-    return it->name;
+  if (name.size() >= kMaxKnownLength || name.empty()) return {};
+  const char first = toLower(name[0]);
+  if (first < 'a' || first > 'z') return {};
+  for (const KnownHeader* k : knownIndex().buckets[KnownIndex::slot(name.size(), first)]) {
+    if (iequals(k->name, name)) {
+      if (id) *id = k->id;
+      return k->name;
+    }
   }
   return {};
 }

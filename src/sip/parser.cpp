@@ -5,6 +5,9 @@
 // never reads outside it; every failure is a ParseErrc, never an exception.
 #include "sip/parser.hpp"
 
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
 #include <exception>
 
 #include "sip/syntax.hpp"
@@ -23,6 +26,38 @@ struct RawHeader {
   bool no_colon = false;
   std::string_view text() const { return is_folded ? std::string_view(folded) : value; }
 };
+
+// A control byte (HTAB aside) that is not the second byte of a quoted-pair in a quoted string.
+// CR and LF cannot be quoted (RFC 3261 §25.1 quoted-pair excludes %x0A and %x0D).
+bool hasBareControlByte(std::string_view v) {
+  // Fast path, eight bytes at a time: most values hold no control byte at all. A byte is < 0x20
+  // iff (b - 0x20) borrows into bit 7 while b's bit 7 is clear; 0x7f is a zero after XOR 0x7f.
+  constexpr std::uint64_t kOnes = 0x0101010101010101ull, kHigh = 0x8080808080808080ull;
+  std::size_t i = 0;
+  bool any = false;
+  for (; i + 8 <= v.size() && !any; i += 8) {
+    std::uint64_t x;
+    std::memcpy(&x, v.data() + i, 8);
+    const std::uint64_t y = x ^ (kOnes * 0x7f);
+    any = (((x - kOnes * 0x20) & ~x) | ((y - kOnes) & ~y)) & kHigh;
+  }
+  for (; i < v.size() && !any; ++i) any = isCtl(v[i]);
+  if (!any) return false;
+  bool quoted = false;
+  for (std::size_t i = 0; i < v.size(); ++i) {
+    const char c = v[i];
+    if (quoted && c == '\\' && i + 1 < v.size() && v[i + 1] != '\r' && v[i + 1] != '\n') {
+      ++i;
+      continue;
+    }
+    if (c == '"') {
+      quoted = !quoted;
+    } else if (isCtl(c) && c != '\t') {
+      return true;
+    }
+  }
+  return false;
+}
 
 struct Failure {
   ParseErrc code{};
@@ -267,6 +302,14 @@ util::Result<Message> parseImpl(std::string_view bytes, const ParseLimits& limit
     std::string_view known = knownHeaderName(h.name, &id);
     std::string_view canon = known.empty() ? h.name : known;
     std::string_view value = h.text();
+    // RFC 3261 §25.1: a header value holds no control bytes but HTAB (folding was undone above),
+    // except as a quoted-pair inside a quoted string (RFC 4475 §3.1.1.4 escapes NUL, BEL, DEL
+    // that way). Such a header is refused and not used, so nothing built from it (a From
+    // display name in a stateless 400, say) carries the bytes on (found by tests/fuzz).
+    if (hasBareControlByte(value)) {
+      f.raise(ParseErrc::BadHeaderSyntax, canon);
+      continue;
+    }
     switch (id) {
       case HeaderId::Via: {
         parts.clear();

@@ -546,5 +546,67 @@ TEST(ParserFuzzRegression, DoesNotReportAHeaderNameThatHoldsAControlByte) {
   EXPECT_TRUE(f.partial);  // still answerable with a plain 400 Bad Request
 }
 
+// tests/fuzz/corpus/message/crash-ctl-in-quoted-display-name: a bare CR, NUL and other control
+// bytes inside the quoted display name of From. The header used to be parsed anyway (only the
+// bare CR was noted), so the stateless 400 built from the partial message copied them into its
+// From and did not parse again.
+TEST(ParserFuzzRegression, ControlBytesInAHeaderValueAreRefusedAndNotUsed) {
+  using namespace std::string_literals;
+  for (const std::string bad : {"\"Ali\r\xf1\xec\x00\x10"s + "b\x00\x00ce\"", "\"Ali\x7f" + "ce\""s,
+                                "\"Ali\x01" + "ce\""s}) {
+    const std::string msg = "MESSAGE sip:bob@example.test SIP/2.0\r\n"
+                            "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-b93\r\n"
+                            "Max-Forwards: 70\r\n"
+                            "From: " + bad + " <sip:alice@east>;tag=a-b93\r\n"
+                            "To: <sip:bob@example.test>\r\n"
+                            "Call-ID: b93@192.0.2.10\r\n"
+                            "CSeq: 1 MESSAGE\r\n"
+                            "Content-Length: 0\r\n\r\n";
+    ParseFailure f;
+    auto r = parseMessage(msg, ParseLimits{}, &f);
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error(), make_error_code(ParseErrc::BadHeaderSyntax));
+    ASSERT_TRUE(f.partial);
+    // The refused From is not used: the answer carries the placeholder and parses again.
+    EXPECT_EQ(f.partial->from.uri.host, "anonymous.invalid");
+    const std::string wire = serialize(makeResponse(*f.partial, 400, "Bad From", "t1"));
+    EXPECT_TRUE(parseMessage(wire, ParseLimits{}).has_value()) << wire;
+  }
+  // Every position of the value is checked (the scan goes eight bytes at a time), for each kind
+  // of control byte; a quoted-pair may escape one inside a quoted string, but not CR or LF.
+  const std::string subject = "a subject line that is longer than sixteen bytes";
+  for (char ctl : {'\x00', '\x01', '\x1f', '\x7f', '\r'}) {
+    for (std::size_t at = 0; at <= subject.size(); ++at) {
+      std::string value = subject;
+      value.insert(at, 1, ctl);
+      const std::string msg = "OPTIONS sip:bob@example.test SIP/2.0\r\n"
+                              "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-1\r\n"
+                              "From: <sip:alice@example.test>;tag=a1\r\nTo: <sip:bob@example.test>\r\n"
+                              "Call-ID: c1@192.0.2.10\r\nCSeq: 1 OPTIONS\r\nSubject: " +
+                              value + "\r\n\r\n";
+      ParseFailure f;
+      auto r = parseMessage(msg, ParseLimits{}, &f);
+      ASSERT_FALSE(r) << "byte " << int(ctl) << " at " << at;
+      if (ctl != '\r') EXPECT_EQ(f.header, "Subject") << "byte " << int(ctl) << " at " << at;
+    }
+  }
+  auto escaped = parseMessage("OPTIONS sip:bob@example.test SIP/2.0\r\n"
+                              "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-1\r\n"
+                              "From: \"a long display name \\\x01 with an escaped SOH\" "
+                              "<sip:alice@example.test>;tag=a1\r\nTo: <sip:bob@example.test>\r\n"
+                              "Call-ID: c1@192.0.2.10\r\nCSeq: 1 OPTIONS\r\n\r\n",
+                              ParseLimits{});
+  EXPECT_TRUE(escaped.has_value());
+  // A horizontal tab is allowed whitespace, not a control byte to refuse.
+  auto ok = parseMessage("OPTIONS sip:bob@example.test SIP/2.0\r\n"
+                         "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-1\r\n"
+                         "From:\t\"Ali\tce\" <sip:alice@example.test>;tag=a1\r\n"
+                         "To: <sip:bob@example.test>\r\nCall-ID: c1@192.0.2.10\r\n"
+                         "CSeq: 1 OPTIONS\r\n\r\n",
+                         ParseLimits{});
+  ASSERT_TRUE(ok.has_value());
+  EXPECT_EQ(ok->from.display_name.value_or(""), "\"Ali\tce\"");
+}
+
 }  // namespace
 }  // namespace insip::sip

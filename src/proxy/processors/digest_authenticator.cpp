@@ -55,7 +55,7 @@ Outcome DigestAuthenticator::onRequest(RequestContext& ctx) {
   const auto& ok = std::get<auth::Authenticated>(verdict);
   const std::string& realm = verifier_.config().realm;
   AuthenticatedUser user{ok.user, realm,
-                         store_.role(ok.user, realm).value_or(std::string(auth::kRoleSubscriber))};
+                         ok.role.empty() ? std::string(auth::kRoleSubscriber) : ok.role};
   // The authenticated user must be the identity the request claims; otherwise an authenticated
   // user could register someone else's AOR or call as someone else.
   const sip::Uri& claimed = req.method == sip::Method::Register ? req.to.uri : req.from.uri;

@@ -25,15 +25,13 @@ namespace insip::proxy {
 class DigestAuthenticator final : public RequestProcessor {
  public:
   /// All references must outlive the processor.
-  DigestAuthenticator(auth::DigestVerifier& verifier, const auth::CredentialStore& store,
-                      const LocalIdentity& identity, Stats& stats)
-      : verifier_(verifier), store_(store), identity_(identity), stats_(stats) {}
+  DigestAuthenticator(auth::DigestVerifier& verifier, const LocalIdentity& identity, Stats& stats)
+      : verifier_(verifier), identity_(identity), stats_(stats) {}
   std::string_view name() const override { return "digest_authenticator"; }
   Outcome onRequest(RequestContext& ctx) override;
 
  private:
   auth::DigestVerifier& verifier_;
-  const auth::CredentialStore& store_;
   const LocalIdentity& identity_;
   Stats& stats_;
 };

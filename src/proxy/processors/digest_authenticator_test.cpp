@@ -87,7 +87,7 @@ class DigestAuthenticatorTest : public ::testing::Test {
   auth::DigestVerifier verifier_{auth::VerifierConfig{}, creds_, nonces_, lockout_};
   LocalIdentity identity_{{"192.0.2.10"}, 5060, {"example.test"}};
   Stats stats_;
-  DigestAuthenticator auth_{verifier_, creds_, identity_, stats_};
+  DigestAuthenticator auth_{verifier_, identity_, stats_};
 };
 
 TEST_F(DigestAuthenticatorTest, AckCancelAndInDialogRequestsAreNeverChallenged) {

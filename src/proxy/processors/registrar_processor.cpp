@@ -20,11 +20,15 @@ Outcome RegistrarProcessor::onRequest(RequestContext& ctx) {
   if (aor.empty()) {
     return Outcome::reply(sip::makeResponse(req, 404));
   }
-  sip::Message r = registrar_.handle(req, aor, ctx.source());
-  if (r.status == 200) {
-    ++stats_.registrations;
-  }
-  return Outcome::reply(std::move(r));
+  // The answer waits for the binding store: a 200 only once the registration is durable.
+  return Outcome::suspend([this, aor](RequestContext& held, Outcome::Resume resume) {
+    registrar_.handleAsync(held.request(), aor, held.source(), [this, resume](sip::Message r) {
+      if (r.status == 200) {
+        ++stats_.registrations;
+      }
+      resume(Outcome::reply(std::move(r)));
+    });
+  });
 }
 
 }  // namespace insip::proxy

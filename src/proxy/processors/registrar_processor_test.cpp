@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <optional>
+
 #include "registrar/memory_binding_store.hpp"
 #include "sip_builder.hpp"
 #include "util/fake_clock.hpp"
@@ -37,6 +39,14 @@ class RegistrarProcessorTest : public ::testing::Test {
       ctx.authenticated_user = AuthenticatedUser{"alice", "example.test", "subscriber"};
     }
     Outcome o = processor_.onRequest(ctx);
+    // A REGISTER that changes bindings is answered once the store has the change (suspended);
+    // the memory store completes at once, so the Resume comes before start() returns.
+    if (Outcome::Start* start = o.suspended()) {
+      std::optional<Outcome> resumed;
+      (*start)(ctx, [&](Outcome r) { resumed.emplace(std::move(r)); });
+      EXPECT_TRUE(resumed.has_value()) << "suspended REGISTER never resumed";
+      if (resumed) o = std::move(*resumed);
+    }
     return Run{std::move(o), std::move(ctx)};
   }
   static int status(const Outcome& o) { return o.response() != nullptr ? o.response()->status : 0; }
