@@ -288,6 +288,7 @@ util::Result<Message> parseImpl(std::string_view bytes, const ParseLimits& limit
   if (bad_cr) f.raise(ParseErrc::BadHeaderSyntax);
 
   bool have_from = false, have_to = false, have_call_id = false, have_cseq = false;
+  std::string_view first_via_text;  // for a lenient re-read when the Via header is broken
   std::optional<std::uint64_t> content_length;
   std::vector<std::string_view> parts;
 
@@ -312,6 +313,7 @@ util::Result<Message> parseImpl(std::string_view bytes, const ParseLimits& limit
     }
     switch (id) {
       case HeaderId::Via: {
+        if (first_via_text.empty()) first_via_text = value;
         parts.clear();
         if (!splitComma(value, parts)) {
           f.raise(ParseErrc::BadVia, canon);
@@ -461,6 +463,22 @@ util::Result<Message> parseImpl(std::string_view bytes, const ParseLimits& limit
     // placeholders (RFC 2606 .invalid; CSeq 0 with the request's method, which is what a client
     // matches on with the branch), so the answer is well-formed and names the fault; the
     // placeholders never leave this partial, which serves nothing but that answer.
+    if (m.is_request && method_ok && m.vias.empty() && !first_via_text.empty()) {
+      // The Via header is broken (RFC 4475 §3.1.2.1: "SIP/2.0/UDP 192.0.2.15;;,;,,"), but if its
+      // first element names a transport and a sent-by once empty parameters are left out, the
+      // 400 can still go back (§18.2.2: to the source address and that port). Only this
+      // placeholder partial ever carries the re-read Via.
+      std::string_view first = first_via_text.substr(0, first_via_text.find(','));
+      std::string cleaned;
+      for (std::size_t i = 0; i < first.size(); ++i) {
+        if (first[i] == ';' && (i + 1 == first.size() || first[i + 1] == ';' ||
+                                isWs(first[i + 1]))) {
+          continue;  // an empty parameter
+        }
+        cleaned.push_back(first[i]);
+      }
+      if (auto v = parseVia(trim(cleaned))) m.vias.push_back(std::move(*v));
+    }
     if (m.is_request && method_ok && !m.vias.empty()) {
       bool ok = true;
       for (auto [have, target] : {std::pair{have_from, &m.from}, std::pair{have_to, &m.to}}) {

@@ -608,5 +608,41 @@ TEST(ParserFuzzRegression, ControlBytesInAHeaderValueAreRefusedAndNotUsed) {
   EXPECT_EQ(ok->from.display_name.value_or(""), "\"Ali\tce\"");
 }
 
+// RFC 4475 §3.1.2.1 (badinv01) and variants: a Via with empty parameters or list elements is
+// refused, but its first element without the empty parameters still says where the 400 goes.
+TEST(ParserPartial, ABrokenViaWithAReadableFirstElementStillYieldsAnAnswerableRequest) {
+  struct Case {
+    const char* via;
+    bool answerable;
+    const char* host;
+    const char* branch;
+  };
+  const Case cases[] = {
+      {"SIP/2.0/UDP 192.0.2.15;;,;,,", true, "192.0.2.15", ""},
+      {"SIP/2.0/TCP 192.0.2.7:5070;;branch=z9hG4bK1;;", true, "192.0.2.7", "z9hG4bK1"},
+      {"SIP/2.0/UDP 192.0.2.8;branch=z9hG4bK2;, SIP/2.0/UDP 192.0.2.9", true, "192.0.2.8",
+       "z9hG4bK2"},
+      {"SIP/2.0/UDP ;;", false, "", ""},
+      {";;,;,,", false, "", ""},
+  };
+  for (const Case& c : cases) {
+    const std::string msg = std::string("INVITE sip:user@example.com SIP/2.0\r\nVia: ") + c.via +
+                            "\r\nTo: sip:j.user@example.com\r\n"
+                            "From: sip:caller@example.net;tag=1\r\nCall-ID: v1\r\n"
+                            "CSeq: 8 INVITE\r\nMax-Forwards: 7\r\nContent-Length: 0\r\n\r\n";
+    ParseFailure f;
+    auto r = parseMessage(msg, ParseLimits{}, &f);
+    ASSERT_FALSE(r) << c.via;
+    EXPECT_EQ(r.error(), make_error_code(ParseErrc::BadVia)) << c.via;
+    ASSERT_EQ(static_cast<bool>(f.partial), c.answerable) << c.via;
+    if (!c.answerable) continue;
+    ASSERT_EQ(f.partial->vias.size(), 1u) << c.via;
+    EXPECT_EQ(f.partial->vias[0].host, c.host);
+    EXPECT_EQ(f.partial->vias[0].branch().value_or(""), c.branch);
+    const std::string wire = serialize(makeResponse(*f.partial, 400, "Bad Via", "t"));
+    EXPECT_TRUE(parseMessage(wire, ParseLimits{}).has_value()) << wire;
+  }
+}
+
 }  // namespace
 }  // namespace insip::sip
