@@ -7,6 +7,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "util/clock.hpp"
 #include "wssec/datetime.hpp"
@@ -27,6 +28,8 @@ class PinnedClock final : public util::Clock {
   std::optional<util::SystemTime> at_;
 };
 
+[[noreturn]] void usage(const std::string& msg);
+
 struct WssOptions {
   std::string input;
   std::string output;
@@ -39,9 +42,20 @@ struct WssOptions {
   std::string now;
   std::string replay_cache;
   std::string hmac_key_file;
+  std::vector<std::string> headers;  // encrypt --header '{ns}local'
+  bool no_nonce = false;
   int ttl = 300;
   int skew = 60;
 };
+
+/// '{namespace-uri}local' (Clark notation) -> QName; usage error otherwise.
+wssec::QName parseClark(const std::string& s) {
+  const auto close = s.find('}');
+  if (s.size() < 4 || s[0] != '{' || close == std::string::npos || close == 1 || close + 1 >= s.size()) {
+    usage("--header must be '{namespace-uri}local-name', got '" + s + "'");
+  }
+  return wssec::QName{s.substr(1, close - 1), s.substr(close + 1)};
+}
 
 [[noreturn]] void usage(const std::string& msg) {
   std::cerr << "insip wss: " << msg << "\n";
@@ -131,6 +145,7 @@ void runSign(const WssOptions& o) {
   auto env = parseInput(o.input);
   wssec::SignOptions so;
   so.ttl = std::chrono::seconds(o.ttl);
+  so.nonce = !o.no_nonce;
   util::Result<void> r;
   if (!o.hmac_key_file.empty()) {
     r = wssec::signEnvelopeHmac(env, readAll(o.hmac_key_file), clock, so);
@@ -150,7 +165,9 @@ void runSign(const WssOptions& o) {
 void runEncrypt(const WssOptions& o) {
   auto env = parseInput(o.input);
   auto cert = must(wssec::Certificate::fromPemFile(o.cert), "--cert");
-  if (auto r = wssec::encryptBody(env, cert); !r) {
+  wssec::EncryptOptions eo;
+  for (const auto& h : o.headers) eo.encrypt_headers.push_back(parseClark(h));
+  if (auto r = wssec::encryptEnvelope(env, cert, eo); !r) {
     std::cerr << "insip wss encrypt: " << r.error().message() << "\n";
     throw CLI::RuntimeError(kWssExitInvalid);
   }
@@ -197,12 +214,19 @@ void addWssCommand(CLI::App& parent) {
   sign->add_option("--hmac-key-file", opts->hmac_key_file, "Sign with hmac-sha256 under this secret instead");
   sign->add_option("--ttl", opts->ttl, "Timestamp lifetime in seconds")->capture_default_str();
   sign->add_option("--now", opts->now, "Timestamp Created time, ISO-8601");
+  sign->add_flag("--no-nonce", opts->no_nonce,
+                 "Do not add the signed wsse:Nonce (16 random bytes) used for replay detection");
   sign->add_option("-o,--output", opts->output, "Output file (default stdout)");
   sign->callback([opts] { runSign(*opts); });
 
-  auto* enc = wss->add_subcommand("encrypt", "Encrypt the Body content (AES-256-GCM, RSA-OAEP key transport)");
+  auto* enc = wss->add_subcommand(
+      "encrypt", "Encrypt the Body content and any --header blocks (AES-256-GCM, one RSA-OAEP EncryptedKey)");
   enc->add_option("file", opts->input, "SOAP 1.2 envelope")->required();
   enc->add_option("--cert", opts->cert, "PEM certificate of the recipient")->required();
+  enc->add_option("--header", opts->headers,
+                  "Also encrypt every soap:Header child named '{namespace-uri}local' as a whole element, "
+                  "wrapped in wsse11:EncryptedHeader (repeatable; never wsse:Security)")
+      ->allow_extra_args(false);
   enc->add_option("-o,--output", opts->output, "Output file (default stdout)");
   enc->callback([opts] { runEncrypt(*opts); });
 

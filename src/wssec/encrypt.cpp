@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <libxml/tree.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <openssl/rsa.h>
@@ -7,6 +8,7 @@
 #include <xmlsec/xmlenc.h>
 
 #include <cstring>
+#include <set>
 
 #include "wssec/errors.hpp"
 #include "wssec/wss.hpp"
@@ -167,6 +169,44 @@ bool dataAlg(const std::string& uri, DataAlg& out) {
   return true;
 }
 
+// The soap:Header child `n` is a wsse11:EncryptedHeader (WSS 1.1 §9.3).
+bool isEncryptedHeader(const xmlNode* n, const xmlNode* header) {
+  return n != nullptr && header != nullptr && n->parent == header && isElement(n, ns::kWsse11, "EncryptedHeader");
+}
+
+// One EncryptedKey, fully resolved before anything in the document is changed.
+struct KeyJob {
+  xmlNode* ek = nullptr;
+  OaepParams params;
+  std::string wrapped;
+  std::vector<std::pair<xmlNode*, DataAlg>> targets;
+};
+
+// After decrypting the EncryptedData of `eh`: checks that it yielded exactly one header element
+// and puts that element where the wrapper was.
+util::Result<void> unwrapEncryptedHeader(xmlNode* eh) {
+  xmlNode* restored = nullptr;
+  for (xmlNode* c = eh->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) {
+      if (restored != nullptr) return util::fail(WssErrc::MalformedEncryptedHeader);
+      restored = c;
+    } else if (c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) {
+      if (xmlIsBlankNode(c) == 0) return util::fail(WssErrc::MalformedEncryptedHeader);
+    } else if (c->type != XML_COMMENT_NODE) {
+      return util::fail(WssErrc::MalformedEncryptedHeader);
+    }
+  }
+  if (restored == nullptr || isElement(restored, ns::kWsse, "Security") ||
+      isElement(restored, ns::kWsse11, "EncryptedHeader") || isElement(restored, ns::kXenc, "EncryptedData")) {
+    return util::fail(WssErrc::MalformedEncryptedHeader);
+  }
+  xmlReplaceNode(eh, restored);
+  // Namespace references into the wrapper's declarations must not dangle once it is freed.
+  if (xmlDOMWrapReconcileNamespaces(nullptr, restored, 0) != 0) return util::fail(WssErrc::MalformedEncryptedHeader);
+  xmlFreeNode(eh);
+  return {};
+}
+
 }  // namespace
 
 util::Result<std::vector<std::string>> decryptEnvelope(Envelope& env, const PrivateKey& key,
@@ -184,10 +224,36 @@ util::Result<std::vector<std::string>> decryptEnvelope(Envelope& env, const Priv
   for (xmlNode* c : childElements(security)) {
     if (isElement(c, ns::kXenc, "EncryptedKey")) keys.push_back(c);
   }
-  if (keys.empty()) return util::fail(WssErrc::MalformedEncryption);
-  std::vector<std::string> done;
+  // Every EncryptedHeader (anywhere): a soap:Header child wrapping exactly one EncryptedData of
+  // Type #Element that one of our EncryptedKeys references (WSS 1.1 §9.3).
+  std::set<std::string> referenced;
   for (xmlNode* ek : keys) {
-    auto kids = childElements(ek);
+    for (xmlNode* dr : childElements(firstChildElement(ek, ns::kXenc, "ReferenceList"))) {
+      std::string uri;
+      if (isElement(dr, ns::kXenc, "DataReference") && getAttr(dr, "URI", nullptr, uri) && uri.size() > 1 &&
+          uri[0] == '#') {
+        referenced.insert(uri.substr(1));
+      }
+    }
+  }
+  for (xmlNode* eh : detail::findElements(env.doc(), ns::kWsse11, "EncryptedHeader")) {
+    auto kids = childElements(eh);
+    std::string type, id;
+    if (!isEncryptedHeader(eh, header) || kids.size() != 1 || !isElement(kids[0], ns::kXenc, "EncryptedData") ||
+        !getAttr(kids[0], "Type", nullptr, type) || type != kTypeElement || !getAttr(kids[0], "Id", nullptr, id) ||
+        referenced.count(id) == 0) {
+      return util::fail(WssErrc::MalformedEncryptedHeader);
+    }
+  }
+  if (keys.empty()) return util::fail(WssErrc::MalformedEncryption);
+
+  // Phase 1: resolve every EncryptedKey and DataReference while the document is untouched (no
+  // pointer into the index may dangle later), each EncryptedData at most once.
+  std::vector<KeyJob> jobs;
+  std::set<xmlNode*> claimed;
+  for (xmlNode* ek : keys) {
+    KeyJob job;
+    job.ek = ek;
     xmlNode* method = firstChildElement(ek, ns::kXenc, "EncryptionMethod");
     xmlNode* cdata = firstChildElement(ek, ns::kXenc, "CipherData");
     xmlNode* cval = firstChildElement(cdata, ns::kXenc, "CipherValue");
@@ -197,12 +263,10 @@ util::Result<std::vector<std::string>> decryptEnvelope(Envelope& env, const Priv
     }
     auto params = oaepParams(method);
     if (!params) return params.error();
+    job.params = *params;
     if (recipient != nullptr && !namesRecipient(ek, *recipient)) return util::fail(WssErrc::RecipientMismatch);
-    std::string wrapped;
-    if (!base64Decode(textContent(cval), wrapped)) return util::fail(WssErrc::MalformedEncryption);
+    if (!base64Decode(textContent(cval), job.wrapped)) return util::fail(WssErrc::MalformedEncryption);
 
-    // Resolve every DataReference before any decryption.
-    std::vector<std::pair<xmlNode*, DataAlg>> targets;
     for (xmlNode* dr : childElements(rlist)) {
       std::string uri, alg;
       if (!isElement(dr, ns::kXenc, "DataReference") || !getAttr(dr, "URI", nullptr, uri) || uri.size() < 2 ||
@@ -210,13 +274,17 @@ util::Result<std::vector<std::string>> decryptEnvelope(Envelope& env, const Priv
         return util::fail(WssErrc::MalformedEncryption);
       }
       auto it = ids->by_value.find(uri.substr(1));
-      if (it == ids->by_value.end() || !isElement(it->second, ns::kXenc, "EncryptedData") ||
-          it->second->parent != env.body()) {
+      if (it == ids->by_value.end() || !isElement(it->second, ns::kXenc, "EncryptedData")) {
         return util::fail(WssErrc::MalformedEncryption);
       }
       xmlNode* ed = it->second;
+      const bool in_header = isEncryptedHeader(ed->parent, header);
+      if ((ed->parent != env.body() && !in_header) || !claimed.insert(ed).second) {
+        return util::fail(WssErrc::MalformedEncryption);
+      }
       std::string type;
       getAttr(ed, "Type", nullptr, type);
+      if (in_header && type != kTypeElement) return util::fail(WssErrc::MalformedEncryptedHeader);
       if (type != kTypeContent && type != kTypeElement) return util::fail(WssErrc::MalformedEncryption);
       xmlNode* em = firstChildElement(ed, ns::kXenc, "EncryptionMethod");
       xmlNode* cd = firstChildElement(ed, ns::kXenc, "CipherData");
@@ -227,19 +295,24 @@ util::Result<std::vector<std::string>> decryptEnvelope(Envelope& env, const Priv
       getAttr(em, "Algorithm", nullptr, alg);
       DataAlg da{};
       if (!dataAlg(alg, da) || (!da.gcm && !policy.allow_cbc)) return util::fail(WssErrc::DataEncryptionNotAllowed);
-      targets.emplace_back(ed, da);
+      job.targets.emplace_back(ed, da);
     }
-    if (targets.empty()) return util::fail(WssErrc::MalformedEncryption);
+    if (job.targets.empty()) return util::fail(WssErrc::MalformedEncryption);
+    jobs.push_back(std::move(job));
+  }
 
+  // Phase 2: unwrap each session key and decrypt its EncryptedData (Body content or header element).
+  std::vector<std::string> done;
+  for (KeyJob& job : jobs) {
     std::string session;
-    const bool unwrapped = rsaOaep(key.get(), *params, false, wrapped, session);
+    const bool unwrapped = rsaOaep(key.get(), job.params, false, job.wrapped, session);
     // Same path whether OAEP failed or the key has the wrong size: continue with a random key so
     // the failure surfaces only as the generic DecryptionFailed of the data step (no oracle).
-    if (!unwrapped || session.size() != targets.front().second.key_len) {
-      session.assign(targets.front().second.key_len, '\0');
+    if (!unwrapped || session.size() != job.targets.front().second.key_len) {
+      session.assign(job.targets.front().second.key_len, '\0');
       RAND_bytes(reinterpret_cast<unsigned char*>(session.data()), static_cast<int>(session.size()));
     }
-    for (auto& [ed, da] : targets) {
+    for (auto& [ed, da] : job.targets) {
       if (session.size() != da.key_len) return util::fail(WssErrc::DecryptionFailed);
       std::unique_ptr<xmlSecEncCtx, EncCtxDeleter> ctx(xmlSecEncCtxCreate(nullptr));
       if (!ctx) return util::fail(WssErrc::CryptoFailure);
@@ -248,45 +321,123 @@ util::Result<std::vector<std::string>> decryptEnvelope(Envelope& env, const Priv
       ctx->transformCtx.enabledUris = xmlSecTransformUriTypeNone;
       std::string id;
       getAttr(ed, "Id", nullptr, id);
+      xmlNode* wrapper = isEncryptedHeader(ed->parent, header) ? ed->parent : nullptr;
       if (xmlSecEncCtxDecrypt(ctx.get(), ed) < 0 || ctx->result == nullptr) return util::fail(WssErrc::DecryptionFailed);
+      if (wrapper != nullptr) {
+        if (auto u = unwrapEncryptedHeader(wrapper); !u) return u.error();
+      }
       done.push_back(id);
     }
     OPENSSL_cleanse(session.data(), session.size());
-    xmlUnlinkNode(ek);
-    xmlFreeNode(ek);
+    xmlUnlinkNode(job.ek);
+    xmlFreeNode(job.ek);
   }
   return done;
 }
 
-util::Result<void> encryptBody(Envelope& env, const Certificate& recipient, const EncryptOptions& options) {
-  if (!ensureXmlsecInitialized()) return util::fail(WssErrc::CryptoFailure);
-  if (recipient.keyType() != KeyType::Rsa || recipient.keyBits() < 2048) return util::fail(WssErrc::WeakKey);
-  xmlNode* body = env.body();
-  if (childElements(body).empty()) return util::fail(WssErrc::InvalidArgument);
-  const bool gcm256 = options.data == DataAlgorithm::Aes256Gcm;
-  std::string session(gcm256 ? 32 : 16, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(session.data()), static_cast<int>(session.size())) != 1) {
-    return util::fail(WssErrc::CryptoFailure);
-  }
+namespace {
+
+using EncTemplateOk = util::Result<std::string>;
+
+// Encrypts `node` (its content for Body, the whole element for a header block) under `session`
+// with an xmlsec template; returns the EncryptedData Id. xmlsec puts the EncryptedData in place.
+EncTemplateOk encryptNode(xmlDoc* doc, xmlNode* node, bool element, bool gcm256, const std::string& session) {
   const std::string ed_id = "ED-" + randomIdSuffix();
-  xmlNode* tmpl = xmlSecTmplEncDataCreate(env.doc(), gcm256 ? xmlSecTransformAes256GcmId : xmlSecTransformAes128GcmId,
-                                          BAD_CAST ed_id.c_str(), xmlSecTypeEncContent, nullptr, nullptr);
+  xmlNode* tmpl = xmlSecTmplEncDataCreate(doc, gcm256 ? xmlSecTransformAes256GcmId : xmlSecTransformAes128GcmId,
+                                          BAD_CAST ed_id.c_str(), element ? xmlSecTypeEncElement : xmlSecTypeEncContent,
+                                          nullptr, nullptr);
   if (tmpl == nullptr) return util::fail(WssErrc::CryptoFailure);
   if (xmlSecTmplEncDataEnsureCipherValue(tmpl) == nullptr) {
     xmlFreeNode(tmpl);
     return util::fail(WssErrc::CryptoFailure);
   }
-  {
-    std::unique_ptr<xmlSecEncCtx, EncCtxDeleter> ctx(xmlSecEncCtxCreate(nullptr));
-    if (!ctx) {
-      xmlFreeNode(tmpl);
-      return util::fail(WssErrc::CryptoFailure);
+  std::unique_ptr<xmlSecEncCtx, EncCtxDeleter> ctx(xmlSecEncCtxCreate(nullptr));
+  if (!ctx) {
+    xmlFreeNode(tmpl);
+    return util::fail(WssErrc::CryptoFailure);
+  }
+  ctx->encKey = detail::xmlsecAesKey(session);
+  if (ctx->encKey == nullptr || xmlSecEncCtxXmlEncrypt(ctx.get(), tmpl, node) < 0) {
+    if (tmpl->parent == nullptr) xmlFreeNode(tmpl);
+    return util::fail(WssErrc::CryptoFailure);
+  }
+  return ed_id;
+}
+
+// Replaces the EncryptedData `ed` (which took the place of header block `h`) by
+// <wsse11:EncryptedHeader wsu:Id> wrapping it, with the block's SOAP attributes (WSS 1.1 §9.3).
+void wrapEncryptedHeader(xmlDoc* doc, xmlNode* ed, const std::vector<std::pair<std::string, std::string>>& soap_attrs) {
+  xmlNode* eh = xmlNewDocNode(doc, nullptr, BAD_CAST "EncryptedHeader", nullptr);
+  xmlAddPrevSibling(ed, eh);
+  xmlUnlinkNode(ed);
+  xmlAddChild(eh, ed);
+  xmlSetNs(eh, xmlNewNs(eh, BAD_CAST ns::kWsse11, BAD_CAST "wsse11"));
+  detail::ensureWsuId(eh, "EH");
+  if (!soap_attrs.empty()) {
+    xmlNs* soap = detail::ensureNs(eh, ns::kSoap12, "soap");
+    for (const auto& [name, value] : soap_attrs) xmlSetNsProp(eh, soap, BAD_CAST name.c_str(), BAD_CAST value.c_str());
+  }
+}
+
+}  // namespace
+
+util::Result<void> encryptEnvelope(Envelope& env, const Certificate& recipient, const EncryptOptions& options) {
+  if (!ensureXmlsecInitialized()) return util::fail(WssErrc::CryptoFailure);
+  if (recipient.keyType() != KeyType::Rsa || recipient.keyBits() < 2048) return util::fail(WssErrc::WeakKey);
+  xmlNode* body = env.body();
+  if (options.encrypt_body && childElements(body).empty()) return util::fail(WssErrc::InvalidArgument);
+  std::vector<xmlNode*> blocks;
+  if (xmlNode* header = env.header(); header != nullptr) {
+    for (xmlNode* h : childElements(header)) {
+      if (isElement(h, ns::kWsse, "Security") || isElement(h, ns::kWsse11, "EncryptedHeader")) continue;
+      for (const QName& q : options.encrypt_headers) {
+        if (isElement(h, q.ns_uri.c_str(), q.local.c_str())) {
+          blocks.push_back(h);
+          break;
+        }
+      }
     }
-    ctx->encKey = detail::xmlsecAesKey(session);
-    if (ctx->encKey == nullptr || xmlSecEncCtxXmlEncrypt(ctx.get(), tmpl, body) < 0) {
-      if (tmpl->parent == nullptr) xmlFreeNode(tmpl);
-      return util::fail(WssErrc::CryptoFailure);
+  }
+  if (!options.encrypt_body && blocks.empty()) return util::fail(WssErrc::InvalidArgument);
+  const bool tp = options.recipient_ref == RecipientRef::Thumbprint;
+  const std::string key_id_raw = options.recipient_ref == RecipientRef::IssuerSerial ? std::string()
+                                 : tp ? recipient.sha1Thumbprint() : recipient.subjectKeyIdentifier();
+  if (options.recipient_ref != RecipientRef::IssuerSerial && key_id_raw.empty()) {
+    return util::fail(WssErrc::InvalidArgument);
+  }
+  auto secs = detail::securityHeaders(env.ensureHeader());
+  if (secs.size() > 1) return util::fail(WssErrc::MultipleSecurityHeaders);
+
+  const bool gcm256 = options.data == DataAlgorithm::Aes256Gcm;
+  std::string session(gcm256 ? 32 : 16, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(session.data()), static_cast<int>(session.size())) != 1) {
+    return util::fail(WssErrc::CryptoFailure);
+  }
+  std::vector<std::string> ed_ids;
+  auto fail_clean = [&](const std::error_code& e) {
+    OPENSSL_cleanse(session.data(), session.size());
+    return util::Result<void>(e);
+  };
+  if (options.encrypt_body) {
+    auto id = encryptNode(env.doc(), body, false, gcm256, session);
+    if (!id) return fail_clean(id.error());
+    ed_ids.push_back(*id);
+  }
+  for (xmlNode* h : blocks) {
+    std::vector<std::pair<std::string, std::string>> soap_attrs;
+    for (const char* name : {"mustUnderstand", "role", "relay"}) {
+      std::string v;
+      if (getAttr(h, name, ns::kSoap12, v)) soap_attrs.emplace_back(name, v);
     }
+    detail::declareInScopeNamespaces(h);  // the ciphertext must be a namespace-complete element
+    xmlNode* prev = h->prev;
+    xmlNode* parent = h->parent;
+    auto id = encryptNode(env.doc(), h, true, gcm256, session);
+    if (!id) return fail_clean(id.error());
+    xmlNode* ed = prev != nullptr ? prev->next : parent->children;  // xmlsec replaced h in place
+    if (!isElement(ed, ns::kXenc, "EncryptedData")) return fail_clean(make_error_code(WssErrc::CryptoFailure));
+    wrapEncryptedHeader(env.doc(), ed, soap_attrs);
+    ed_ids.push_back(*id);
   }
   OaepParams p{options.key_transport == KeyTransport::RsaOaepMgf1pSha256 ? EVP_sha256() : EVP_sha1(), EVP_sha1(), {}};
   std::string wrapped;
@@ -294,8 +445,6 @@ util::Result<void> encryptBody(Envelope& env, const Certificate& recipient, cons
   OPENSSL_cleanse(session.data(), session.size());
   if (!ok) return util::fail(WssErrc::CryptoFailure);
 
-  auto secs = detail::securityHeaders(env.ensureHeader());
-  if (secs.size() > 1) return util::fail(WssErrc::MultipleSecurityHeaders);
   xmlNode* sec = secs.empty() ? detail::createSecurityHeader(env) : secs.front();
   xmlNode* ek = xmlNewDocNode(env.doc(), nullptr, BAD_CAST "EncryptedKey", nullptr);
   if (xmlNode* sig = firstChildElement(sec, ns::kDs, "Signature")) {
@@ -315,32 +464,31 @@ util::Result<void> encryptBody(Envelope& env, const Certificate& recipient, cons
   xmlSetProp(dm, BAD_CAST "Algorithm", BAD_CAST(options.key_transport == KeyTransport::RsaOaepMgf1pSha256 ? kSha256 : kSha1));
   xmlNode* ki = xmlNewChild(ek, ds, BAD_CAST "KeyInfo", nullptr);
   xmlNode* str = xmlNewChild(ki, wsse, BAD_CAST "SecurityTokenReference", nullptr);
-  switch (options.recipient_ref) {
-    case RecipientRef::IssuerSerial: {
-      xmlNode* xd = xmlNewChild(str, ds, BAD_CAST "X509Data", nullptr);
-      xmlNode* is = xmlNewChild(xd, ds, BAD_CAST "X509IssuerSerial", nullptr);
-      xmlNewTextChild(is, ds, BAD_CAST "X509IssuerName", BAD_CAST recipient.issuer().c_str());
-      xmlNewTextChild(is, ds, BAD_CAST "X509SerialNumber", BAD_CAST recipient.serialDecimal().c_str());
-      break;
-    }
-    case RecipientRef::Thumbprint:
-    case RecipientRef::SubjectKeyIdentifier: {
-      const bool tp = options.recipient_ref == RecipientRef::Thumbprint;
-      const std::string raw = tp ? recipient.sha1Thumbprint() : recipient.subjectKeyIdentifier();
-      if (raw.empty()) return util::fail(WssErrc::InvalidArgument);
-      xmlNode* kid = xmlNewTextChild(str, wsse, BAD_CAST "KeyIdentifier", BAD_CAST base64Encode(raw).c_str());
-      xmlSetProp(kid, BAD_CAST "EncodingType", BAD_CAST ns::kBase64Binary);
-      xmlSetProp(kid, BAD_CAST "ValueType", BAD_CAST(tp ? ns::kThumbprintSha1 : ns::kSki));
-      break;
-    }
+  if (options.recipient_ref == RecipientRef::IssuerSerial) {
+    xmlNode* xd = xmlNewChild(str, ds, BAD_CAST "X509Data", nullptr);
+    xmlNode* is = xmlNewChild(xd, ds, BAD_CAST "X509IssuerSerial", nullptr);
+    xmlNewTextChild(is, ds, BAD_CAST "X509IssuerName", BAD_CAST recipient.issuer().c_str());
+    xmlNewTextChild(is, ds, BAD_CAST "X509SerialNumber", BAD_CAST recipient.serialDecimal().c_str());
+  } else {
+    xmlNode* kid = xmlNewTextChild(str, wsse, BAD_CAST "KeyIdentifier", BAD_CAST base64Encode(key_id_raw).c_str());
+    xmlSetProp(kid, BAD_CAST "EncodingType", BAD_CAST ns::kBase64Binary);
+    xmlSetProp(kid, BAD_CAST "ValueType", BAD_CAST(tp ? ns::kThumbprintSha1 : ns::kSki));
   }
   xmlNode* cd = xmlNewChild(ek, xenc, BAD_CAST "CipherData", nullptr);
   xmlNewTextChild(cd, xenc, BAD_CAST "CipherValue", BAD_CAST base64Encode(wrapped).c_str());
   xmlNode* rl = xmlNewChild(ek, xenc, BAD_CAST "ReferenceList", nullptr);
-  xmlNode* dr = xmlNewChild(rl, xenc, BAD_CAST "DataReference", nullptr);
-  const std::string uri = "#" + ed_id;
-  xmlSetProp(dr, BAD_CAST "URI", BAD_CAST uri.c_str());
+  for (const std::string& id : ed_ids) {
+    xmlNode* dr = xmlNewChild(rl, xenc, BAD_CAST "DataReference", nullptr);
+    const std::string uri = "#" + id;
+    xmlSetProp(dr, BAD_CAST "URI", BAD_CAST uri.c_str());
+  }
   return {};
+}
+
+util::Result<void> encryptBody(Envelope& env, const Certificate& recipient, const EncryptOptions& options) {
+  EncryptOptions o = options;
+  o.encrypt_body = true;
+  return encryptEnvelope(env, recipient, o);
 }
 
 }  // namespace insip::wssec

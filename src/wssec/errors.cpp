@@ -38,6 +38,9 @@ class WssCategory final : public std::error_category {
       case WssErrc::TimestampExpired: return "message expired (wsu:Expires is in the past)";
       case WssErrc::TimestampInFuture: return "wsu:Created is in the future";
       case WssErrc::TimestampTooLong: return "Timestamp lifetime exceeds the policy maximum";
+      case WssErrc::MultipleNonces: return "more than one wsse:Nonce in the Security header";
+      case WssErrc::MalformedNonce: return "malformed wsse:Nonce (must be non-empty Base64Binary)";
+      case WssErrc::NonceNotSigned: return "wsse:Nonce is not signed";
       case WssErrc::NoSecurityToken: return "signature key reference does not resolve to a security token";
       case WssErrc::KeySourceNotAllowed: return "key source not allowed (KeyValue/KeyName/unknown KeyInfo)";
       case WssErrc::MalformedToken: return "malformed security token or certificate";
@@ -56,6 +59,9 @@ class WssCategory final : public std::error_category {
       case WssErrc::MalformedEncryption: return "malformed EncryptedKey/EncryptedData";
       case WssErrc::RecipientMismatch: return "EncryptedKey is not addressed to our certificate";
       case WssErrc::DecryptionFailed: return "decryption failed";
+      case WssErrc::MalformedEncryptedHeader:
+        return "wsse11:EncryptedHeader must be a soap:Header child wrapping one EncryptedData of Type #Element "
+               "that an EncryptedKey references";
       case WssErrc::InvalidArgument: return "invalid argument";
       case WssErrc::KeyLoadFailed: return "cannot load key or certificate";
       case WssErrc::CryptoFailure: return "cryptographic library failure";

@@ -44,6 +44,10 @@ enum class WssErrc {
   TimestampExpired,
   TimestampInFuture,
   TimestampTooLong,
+  // wsse:Nonce as a Security child (Username Token Profile 1.1 §3.1 element; WSS 1.1 §13 replay)
+  MultipleNonces,
+  MalformedNonce,
+  NonceNotSigned,
   // Keys and trust
   NoSecurityToken,
   KeySourceNotAllowed,
@@ -65,6 +69,7 @@ enum class WssErrc {
   MalformedEncryption,
   RecipientMismatch,
   DecryptionFailed,
+  MalformedEncryptedHeader,
   // Operations (sign/encrypt/setup)
   InvalidArgument,
   KeyLoadFailed,

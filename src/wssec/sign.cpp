@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
+#include <openssl/rand.h>
 #include <xmlsec/crypto.h>
 #include <xmlsec/templates.h>
 #include <xmlsec/xmldsig.h>
@@ -69,8 +70,25 @@ util::Result<void> signImpl(Envelope& env, SignatureAlgorithm alg, xmlSecKeyPtr 
     xmlNewTextChild(ts, wsu, BAD_CAST "Expires", BAD_CAST formatXsdDateTime(now + options.ttl).c_str());
   }
   const std::string ts_id = detail::ensureWsuId(ts, "TS");
+
+  // Nonce (replay detection): reuse the one already there (it must be signed), else add a fresh one.
+  xmlNode* nonce = nullptr;
+  for (xmlNode* c : childElements(sec)) {
+    if (!isElement(c, ns::kWsse, "Nonce")) continue;
+    if (nonce != nullptr) return util::fail(WssErrc::MultipleNonces);
+    nonce = c;
+  }
+  if (nonce == nullptr && options.nonce) {
+    unsigned char raw[16];
+    if (RAND_bytes(raw, sizeof raw) != 1) return util::fail(WssErrc::CryptoFailure);
+    const std::string b64 = base64Encode(std::string_view(reinterpret_cast<const char*>(raw), sizeof raw));
+    nonce = xmlNewDocNode(env.doc(), wsse, BAD_CAST "Nonce", BAD_CAST b64.c_str());
+    xmlSetProp(nonce, BAD_CAST "EncodingType", BAD_CAST ns::kBase64Binary);
+    xmlAddNextSibling(ts, nonce);
+  }
   const std::string body_id = detail::ensureWsuId(env.body(), "Body");
   std::vector<std::string> ids{body_id, ts_id};
+  if (nonce != nullptr) ids.push_back(detail::ensureWsuId(nonce, "NONCE"));
   for (const QName& q : options.sign_headers) {
     for (xmlNode* h : childElements(header)) {
       if (h != sec && isElement(h, q.ns_uri.c_str(), q.local.c_str())) ids.push_back(detail::ensureWsuId(h, "H"));

@@ -30,24 +30,8 @@ util::Result<void> failWith(WssErrc e, std::string* detail, std::string text) {
   return util::fail(e);
 }
 
-// Counts elements named {ns}local anywhere in the document (iterative).
 std::vector<xmlNode*> findAll(xmlDoc* doc, const char* ns_uri, const char* local) {
-  std::vector<xmlNode*> out;
-  xmlNode* root = xmlDocGetRootElement(doc);
-  xmlNode* cur = root;
-  while (cur != nullptr) {
-    if (isElement(cur, ns_uri, local)) out.push_back(cur);
-    if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr) {
-      cur = cur->children;
-      continue;
-    }
-    while (cur != nullptr && cur->next == nullptr) {
-      cur = cur->parent;
-      if (cur == root || cur == nullptr) return out;
-    }
-    if (cur != nullptr) cur = cur->next;
-  }
-  return out;
+  return detail::findElements(doc, ns_uri, local);
 }
 
 // Algorithm child check: only an optional ec:InclusiveNamespaces is allowed under exc-c14n.
@@ -254,10 +238,29 @@ struct SignatureOutcome {
   std::vector<std::string> signed_ids;
   std::vector<QName> signed_headers;
   std::string replay_key;
+  std::string nonce_id;
 };
 
+// The single wsse:Nonce child of the Security header (nullptr if none) and its decoded value.
+// Username Token Profile 1.1 §3.1: EncodingType defaults to Base64Binary, the only one accepted.
+util::Result<xmlNode*> findNonce(xmlNode* security, std::string& value) {
+  xmlNode* nonce = nullptr;
+  for (xmlNode* c : childElements(security)) {
+    if (!isElement(c, ns::kWsse, "Nonce")) continue;
+    if (nonce != nullptr) return util::fail(WssErrc::MultipleNonces);
+    nonce = c;
+  }
+  if (nonce == nullptr) return nonce;
+  std::string enc;
+  if (getAttr(nonce, "EncodingType", nullptr, enc) && enc != ns::kBase64Binary) return util::fail(WssErrc::MalformedNonce);
+  if (!childElements(nonce).empty() || !base64Decode(textContent(nonce), value) || value.empty()) {
+    return util::fail(WssErrc::MalformedNonce);
+  }
+  return nonce;
+}
+
 // Full policy + cryptographic check of the single ds:Signature in `security`.
-util::Result<SignatureOutcome> verifySignature(Envelope& env, xmlNode* security, xmlNode* ts,
+util::Result<SignatureOutcome> verifySignature(Envelope& env, xmlNode* security, xmlNode* ts, xmlNode* nonce,
                                                const detail::IdIndex& ids, const VerifyPolicy& policy,
                                                const TrustStore& trust, util::SystemTime now, std::string* detail) {
   auto sigs = findAll(env.doc(), ns::kDs, "Signature");
@@ -272,7 +275,7 @@ util::Result<SignatureOutcome> verifySignature(Envelope& env, xmlNode* security,
   SignatureOutcome out;
   out.alg = si->alg;
   xmlNode* header = env.header();
-  bool body_signed = false, ts_signed = false;
+  bool body_signed = false, ts_signed = false, nonce_signed = false;
   std::string replay_material = std::string(algorithmUri(si->alg));
   for (const auto& r : si->refs) {
     replay_material += "|" + r.id + "=" + r.digest_value;
@@ -280,6 +283,9 @@ util::Result<SignatureOutcome> verifySignature(Envelope& env, xmlNode* security,
       body_signed = true;
     } else if (r.target == ts) {
       ts_signed = true;
+    } else if (nonce != nullptr && r.target == nonce) {
+      nonce_signed = true;
+      out.nonce_id = r.id;
     } else if (r.target->parent == header && r.target != security) {
       out.signed_headers.push_back(QName{r.target->ns ? reinterpret_cast<const char*>(r.target->ns->href) : "",
                                          reinterpret_cast<const char*>(r.target->name)});
@@ -293,6 +299,7 @@ util::Result<SignatureOutcome> verifySignature(Envelope& env, xmlNode* security,
   }
   if (!body_signed) return util::fail(WssErrc::BodyNotSigned);
   if (!ts_signed) return util::fail(WssErrc::TimestampNotSigned);
+  if (nonce != nullptr && !nonce_signed) return util::fail(WssErrc::NonceNotSigned);
 
   xmlSecKeyPtr key = nullptr;
   if (si->alg == SignatureAlgorithm::HmacSha256) {
@@ -394,6 +401,9 @@ util::Result<VerifiedMessage> Verifier::verify(std::string_view message, std::st
   if (ts == nullptr) return util::fail(WssErrc::NoTimestamp);
   util::SystemTime created{}, expires{};
   if (auto t = checkTimestamp(ts, policy_, now, created, expires, detail); !t) return t.error();
+  std::string nonce_value;
+  auto nonce = findNonce(security, nonce_value);
+  if (!nonce) return nonce.error();
 
   // Processing order (WSS 1.1 §5): whichever of ds:Signature / xenc:EncryptedKey comes first.
   int sig_pos = -1, ek_pos = -1, pos = 0;
@@ -408,7 +418,7 @@ util::Result<VerifiedMessage> Verifier::verify(std::string_view message, std::st
   util::Result<SignatureOutcome> sig = util::fail(WssErrc::NoSignature);
   if (encrypted && sig_pos >= 0 && (ek_pos < 0 || sig_pos < ek_pos)) {
     // encrypt-then-sign: verify over the ciphertext, then decrypt
-    sig = verifySignature(*env, security, ts, *ids, policy_, trust_, now, detail);
+    sig = verifySignature(*env, security, ts, *nonce, *ids, policy_, trust_, now, detail);
     if (!sig) return sig.error();
     auto d = decryptEnvelope(*env, *decrypt_key_, decrypt_cert_ ? &*decrypt_cert_ : nullptr, policy_.decrypt);
     if (!d) return d.error();
@@ -421,17 +431,27 @@ util::Result<VerifiedMessage> Verifier::verify(std::string_view message, std::st
       ids = detail::indexIds(env->doc(), policy_.limits.max_depth, detail);
       if (!ids) return ids.error();
     }
-    sig = verifySignature(*env, security, ts, *ids, policy_, trust_, now, detail);
+    sig = verifySignature(*env, security, ts, *nonce, *ids, policy_, trust_, now, detail);
     if (!sig) return sig.error();
   }
   if (!findAll(env->doc(), ns::kXenc, "EncryptedData").empty()) return util::fail(WssErrc::MalformedEncryption);
+  if (!findAll(env->doc(), ns::kWsse11, "EncryptedHeader").empty()) return util::fail(WssErrc::MalformedEncryptedHeader);
 
   if (replay_ != nullptr) {
     if (auto r = replay_->checkAndRemember(sig->replay_key, expires + policy_.max_skew, now); !r) return r.error();
+    if (*nonce != nullptr) {
+      // Same Created + Nonce under a different signed statement is still the same message.
+      const std::string material = "ts-nonce" + formatXsdDateTime(created) + nonce_value;
+      if (auto r = replay_->checkAndRemember("wss-tn:" + detail::sha256(material), expires + policy_.max_skew, now);
+          !r) {
+        if (detail != nullptr) *detail = "Timestamp Created + Nonce seen before";
+        return r.error();
+      }
+    }
   }
 
   VerifiedMessage out{std::move(*env), std::move(sig->signer), sig->alg, std::move(sig->signed_ids), {}, {},
-                      std::move(sig->signed_headers), created, expires, encrypted};
+                      std::move(sig->signed_headers), created, expires, encrypted, std::move(sig->nonce_id)};
   std::string v;
   if (getAttr(out.envelope.body(), "Id", ns::kWsu, v) || getAttr(out.envelope.body(), "Id", nullptr, v)) out.body_id = v;
   v.clear();

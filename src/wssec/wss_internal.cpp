@@ -32,6 +32,38 @@ xmlNs* ensureNs(xmlNode* n, const char* href, const char* prefix) {
   return xmlNewNs(n, BAD_CAST href, BAD_CAST prefix);
 }
 
+std::vector<xmlNode*> findElements(xmlDoc* doc, const char* ns_uri, const char* local) {
+  std::vector<xmlNode*> out;
+  xmlNode* root = xmlDocGetRootElement(doc);
+  xmlNode* cur = root;
+  while (cur != nullptr) {
+    if (isElement(cur, ns_uri, local)) out.push_back(cur);
+    if (cur->type == XML_ELEMENT_NODE && cur->children != nullptr) {
+      cur = cur->children;
+      continue;
+    }
+    while (cur != nullptr && cur->next == nullptr) {
+      cur = cur->parent;
+      if (cur == root || cur == nullptr) return out;
+    }
+    if (cur != nullptr) cur = cur->next;
+  }
+  return out;
+}
+
+void declareInScopeNamespaces(xmlNode* n) {
+  xmlNs** list = xmlGetNsList(n->doc, n);  // nearest declaration of each prefix, self included
+  if (list == nullptr) return;
+  for (xmlNs** p = list; *p != nullptr; ++p) {
+    const xmlNs* x = *p;
+    if (x->href == nullptr || x->href[0] == '\0') continue;
+    bool here = false;
+    for (const xmlNs* d = n->nsDef; d != nullptr && !here; d = d->next) here = xmlStrEqual(d->prefix, x->prefix) != 0;
+    if (!here) xmlNewNs(n, x->href, x->prefix);
+  }
+  xmlFree(list);
+}
+
 xmlNode* createSecurityHeader(Envelope& env) {
   xmlNode* header = env.ensureHeader();
   xmlNode* sec = xmlNewDocNode(env.doc(), nullptr, BAD_CAST "Security", nullptr);

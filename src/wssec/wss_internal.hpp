@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 //
 // wss_internal.hpp — helpers shared by the wssec sign/verify/encrypt code (not public API):
-// locating the Security header for the ultimate receiver, the document ID index (Id/ID/id/wsu:Id,
+// locating the Security header for the ultimate receiver, element search, namespace completion, the document ID index (Id/ID/id/wsu:Id,
 // duplicates fatal — signature-wrapping defence), and xmlsec1 key construction from OpenSSL keys.
 #pragma once
 
@@ -35,6 +35,11 @@ void registerId(xmlNode* n);
 /// The wsu:Id (or plain Id) value of `n`, setting a new wsu:Id "<prefix>-<random>" if absent.
 std::string ensureWsuId(xmlNode* n, const char* prefix);
 xmlNs* ensureNs(xmlNode* n, const char* href, const char* prefix);
+/// Every element named {ns_uri}local in the document, in document order (iterative walk).
+std::vector<xmlNode*> findElements(xmlDoc* doc, const char* ns_uri, const char* local);
+/// Declares on `n` every namespace in scope at `n` that is declared on an ancestor, so that `n`
+/// serialised alone (XML-Enc Type #Element) is namespace-complete. C14N output is unchanged.
+void declareInScopeNamespaces(xmlNode* n);
 
 /// xmlsec key from an OpenSSL key (up-refs it); nullptr on failure.
 xmlSecKeyPtr xmlsecKeyFromEvp(EVP_PKEY* k);

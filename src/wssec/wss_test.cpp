@@ -83,9 +83,11 @@ TEST_F(WssTest, EcdsaSignedEnvelopeVerifiesAndReportsWhatWasSigned) {
   EXPECT_EQ(r->algorithm, SignatureAlgorithm::EcdsaP256Sha256);
   EXPECT_NE(r->signer.subject.find("CN=alice-ec@example.test"), std::string::npos);
   EXPECT_NE(r->signer.issuer.find("CN=Example Test Root CA"), std::string::npos);
-  ASSERT_EQ(r->signed_ids.size(), 2u);
+  ASSERT_EQ(r->signed_ids.size(), 3u);  // Body, Timestamp, Nonce
   EXPECT_EQ(r->signed_ids[0], r->body_id);
   EXPECT_EQ(r->signed_ids[1], r->timestamp_id);
+  EXPECT_FALSE(r->nonce_id.empty());
+  EXPECT_EQ(r->signed_ids[2], r->nonce_id);
   EXPECT_EQ(formatXsdDateTime(r->created), "2030-06-01T12:00:00.000Z");
   EXPECT_EQ(formatXsdDateTime(r->expires), "2030-06-01T12:05:00.000Z");
   EXPECT_EQ(r->envelope.bodyText("urn:example:test:in-scp:1", "CalledParty"), "sip:bob@example.test");
@@ -123,7 +125,7 @@ TEST_F(WssTest, NamedHeaderBlocksAreSignedAndReported) {
   ASSERT_TRUE(r) << r.error().message() << " " << last_detail_;
   ASSERT_EQ(r->signed_headers.size(), 1u);
   EXPECT_EQ(r->signed_headers[0].local, o.sign_headers[0].local);
-  EXPECT_EQ(r->signed_ids.size(), 3u);
+  EXPECT_EQ(r->signed_ids.size(), 4u);  // Body, Timestamp, Nonce, the header block
 }
 
 TEST_F(WssTest, SignThenEncryptRoundTripDecryptsThenVerifies) {
