@@ -552,7 +552,7 @@ TEST(ParserFuzzRegression, DoesNotReportAHeaderNameThatHoldsAControlByte) {
 // From and did not parse again.
 TEST(ParserFuzzRegression, ControlBytesInAHeaderValueAreRefusedAndNotUsed) {
   using namespace std::string_literals;
-  for (const std::string bad : {"\"Ali\r\xf1\xec\x00\x10"s + "b\x00\x00ce\"", "\"Ali\x7f" + "ce\""s,
+  for (const std::string& bad : {"\"Ali\r\xf1\xec\x00\x10"s + "b\x00\x00ce\"", "\"Ali\x7f" + "ce\""s,
                                 "\"Ali\x01" + "ce\""s}) {
     const std::string msg = "MESSAGE sip:bob@example.test SIP/2.0\r\n"
                             "Via: SIP/2.0/UDP 192.0.2.10:5060;branch=z9hG4bK-b93\r\n"
@@ -587,7 +587,9 @@ TEST(ParserFuzzRegression, ControlBytesInAHeaderValueAreRefusedAndNotUsed) {
       ParseFailure f;
       auto r = parseMessage(msg, ParseLimits{}, &f);
       ASSERT_FALSE(r) << "byte " << int(ctl) << " at " << at;
-      if (ctl != '\r') EXPECT_EQ(f.header, "Subject") << "byte " << int(ctl) << " at " << at;
+      if (ctl != '\r') {
+        EXPECT_EQ(f.header, "Subject") << "byte " << int(ctl) << " at " << at;
+      }
     }
   }
   auto escaped = parseMessage("OPTIONS sip:bob@example.test SIP/2.0\r\n"
