@@ -154,6 +154,11 @@ int runProxy(const std::filesystem::path& config_path) {
   (*bindings)->startWriter([&io](std::function<void()> done) {
     boost::asio::post(io, std::move(done));
   });
+  // Stop the writer before `io` goes, however this scope is left: it posts into `io`.
+  struct StopWriter {
+    registrar::SqliteBindingStore& store;
+    ~StopWriter() { store.stopWriter(); }
+  } stop_writer{**bindings};
   io.run();
   // Commit what is still queued (its answers are not sent any more: the loop has stopped).
   (*bindings)->stopWriter();

@@ -35,6 +35,15 @@ HmacSha256::HmacSha256(std::span<const unsigned char> key) {
     return;
   }
   keyed_.reset(ctx);
+  // compute() relies on a key-less EVP_MAC_init restarting from the key pads (OpenSSL 3.0.3 and
+  // later; openssl#17811). Check it once: two MACs of the same input must agree, or the object
+  // stays unusable and every caller fails closed.
+  static const unsigned char kProbe[] = {'i', 'n', 's', 'i', 'p'};
+  Mac first{}, second{};
+  if (!compute({std::span<const unsigned char>(kProbe)}, first) ||
+      !compute({std::span<const unsigned char>(kProbe)}, second) || first != second) {
+    keyed_.reset();
+  }
 }
 
 HmacSha256::~HmacSha256() = default;

@@ -516,6 +516,7 @@ void ProxyCore::act(ServerEntry& server, const std::string& key, RequestContext&
       server.trying_sent = true;
     }
     Outcome::Start run = std::move(*start);
+    server.id = ++entry_counter_;  // a Resume of an earlier suspension cannot settle this one
     const std::uint64_t id = server.id;
     server.starting = true;
     run(*server.suspended, [this, alive = std::weak_ptr<const char>(alive_), key,

@@ -350,9 +350,11 @@ util::Result<void> SqliteBindingStore::applyAsync(std::string_view aor,
     return BindingStore::applyAsync(aor, changes, std::move(done));
   }
   // The index first: the next REGISTER or lookup sees the change, and writes of one AOR reach
-  // the queue in the order the registrar decided them. Should the COMMIT fail, the completion
-  // says so (the registrar answers 500) and the index is ahead of the disk until the next write
-  // of that AOR or a restart; the writer logs it.
+  // the queue in the order the registrar decided them. Should the write fail (disk full, I/O
+  // error), the completion says so (the registrar answers 500) and the writer logs it, but the
+  // index keeps the change: memory is then ahead of the disk for that AOR until its bindings
+  // expire or the process restarts (known limitation; the fix is to rewrite the AOR from the
+  // index once the disk accepts writes again).
   if (auto ok = index_.apply(aor, changes); !ok) {
     return ok;
   }
@@ -364,7 +366,7 @@ util::Result<void> SqliteBindingStore::applyAsync(std::string_view aor,
 
 void SqliteBindingStore::startWriter(Poster post) {
   std::lock_guard q(queue_mutex_);
-  if (writer_running_ || !post) {
+  if (writer_running_ || writer_.joinable() || !post) {
     return;
   }
   post_ = std::move(post);
@@ -376,15 +378,13 @@ void SqliteBindingStore::startWriter(Poster post) {
 void SqliteBindingStore::stopWriter() {
   {
     std::lock_guard q(queue_mutex_);
-    if (!writer_running_) {
+    if (!writer_.joinable()) {
       return;
     }
     stopping_ = true;
     queue_cv_.notify_one();
   }
-  writer_.join();
-  std::lock_guard q(queue_mutex_);
-  writer_running_ = false;
+  writer_.join();  // the writer cleared writer_running_ itself, with the queue empty
 }
 
 std::uint64_t SqliteBindingStore::writerCommits() const {
@@ -407,7 +407,10 @@ void SqliteBindingStore::writerLoop() {
       std::unique_lock q(queue_mutex_);
       queue_cv_.wait(q, [&] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) {
-        return;  // stopping, and everything queued is written
+        // Stopping, and everything queued is written. From here on writes take the synchronous
+        // path, so nothing can be queued for a writer that no longer runs.
+        writer_running_ = false;
+        return;
       }
       batch.clear();
       while (!queue_.empty() && batch.size() < kMaxBatch) {

@@ -5,7 +5,8 @@ namespace insip::proxy {
 
 bool InDialogRouter::carriesToken(const sip::Uri& uri, std::string_view call_id) const {
   auto token = sip::paramValue(uri.params, LocalIdentity::kRouteTokenParam);
-  return token && *token == identity_.routeToken(call_id);
+  const std::string expected = identity_.routeToken(call_id);
+  return !expected.empty() && token && *token == expected;  // no token computed: fail closed
 }
 
 Outcome InDialogRouter::onRequest(RequestContext& ctx) {
