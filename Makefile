@@ -11,7 +11,7 @@ PACKAGES := build-essential cmake ninja-build pkg-config clang-14 \
   sip-tester sipvicious python3 openssl libxmlsec1-dev libxml2-dev \
   nodejs default-jdk-headless libxml-security-c-dev libxerces-c-dev
 
-.PHONY: setup build test demo bench clean fuzz fuzz-ci fuzz-build test-asan
+.PHONY: setup build test demo bench bench-wssec clean fuzz fuzz-ci fuzz-build test-asan
 
 setup:
 	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; done); \
@@ -33,7 +33,11 @@ demo: build
 	python3 tests/demo/demo.py --bin $(BUILD)/src/app/insip
 
 bench: build
+	bash bench/wssec_vs_openssl.sh $(BUILD)/bench/insip_micro_bench
 	bash bench/run.sh --bin $(BUILD)/src/app/insip
+
+bench-wssec: build
+	bash bench/wssec_vs_openssl.sh $(BUILD)/bench/insip_micro_bench
 
 clean:
 	rm -rf $(BUILD)

@@ -9,6 +9,10 @@
 #   BENCH wssec sign_verify=<round trips/s> openssl_sign_verify=<pairs/s> ratio=<wssec/openssl>
 # where a round trip is BM_WssEcdsaP256SignThenVerify (sign an envelope, verify it) and an openssl
 # pair is one sign plus one verify: 1 / (1/sign_per_s + 1/verify_per_s). Target: ratio >= 0.70.
+# It also prints the libxml2 floor (BM_XmlFloorParseAndC14N: parse the signed envelope and run
+# libxml2's exclusive C14N over Body, Timestamp and SignedInfo, no xmlsec, no crypto) and the best
+# ratio any libxml2-based implementation could reach: a round trip does that floor at least twice
+# (signer and verifier), so its rate is at most 1 / (1/openssl_pair + 2 * floor_seconds).
 #
 # Usage: bench/wssec_vs_openssl.sh [PATH/TO/insip_micro_bench]   (default build/bench/...)
 # Environment: OPENSSL_SECONDS [3], BENCH_MIN_TIME [1] (google-benchmark --benchmark_min_time).
@@ -24,7 +28,7 @@ export INSIP_XMLSEC_KEYS="${INSIP_XMLSEC_KEYS:-$root/tests/data/xmlsec/keys}"
 
 csv="$(mktemp)"
 trap 'rm -f "$csv"' EXIT
-"$bin" --benchmark_filter='Wss|RawEcdsa' --benchmark_min_time="${BENCH_MIN_TIME:-1}" \
+"$bin" --benchmark_filter='Wss|RawEcdsa|XmlFloor' --benchmark_min_time="${BENCH_MIN_TIME:-1}" \
   --benchmark_format=csv >"$csv" 2>/dev/null
 
 # name,iterations,real_time,cpu_time,time_unit,...  -> "name per_second cpu_us"
@@ -52,6 +56,9 @@ printf '%-32s %12s\n' "openssl sign+verify pair" "$ossl_pair"
 rate_of() { awk -v n="$1" '$1 == n { print $2 }' <<<"$rates"; }
 wss="$(rate_of BM_WssEcdsaP256SignThenVerify)"
 raw="$(rate_of BM_RawEcdsaP256SignVerify)"
-awk -v w="$wss" -v r="$raw" -v o="$ossl_pair" 'BEGIN {
+floor="$(rate_of BM_XmlFloorParseAndC14N)"
+awk -v w="$wss" -v r="$raw" -v o="$ossl_pair" -v f="$floor" 'BEGIN {
   printf "WS-Security sign+verify / in-process raw EVP sign+verify: %.2f\n", w / r
+  best = 1 / (1 / o + 2 / f)
+  printf "libxml2 floor ceiling: at most %.1f round trips/s, ratio <= %.2f\n", best, best / o
   printf "BENCH wssec sign_verify=%.1f openssl_sign_verify=%.1f ratio=%.2f\n", w, o, w / o }'

@@ -13,6 +13,7 @@
 #include "wssec/datetime.hpp"
 #include "wssec/errors.hpp"
 #include "wssec/wss.hpp"
+#include "wssec/xml.hpp"
 
 namespace insip::app {
 namespace {
@@ -42,7 +43,7 @@ struct WssOptions {
   std::string now;
   std::string replay_cache;
   std::string hmac_key_file;
-  std::vector<std::string> headers;  // encrypt --header '{ns}local'
+  std::vector<std::string> headers;  // sign / encrypt --header '{ns}local'
   bool no_nonce = false;
   int ttl = 300;
   int skew = 60;
@@ -55,6 +56,26 @@ wssec::QName parseClark(const std::string& s) {
     usage("--header must be '{namespace-uri}local-name', got '" + s + "'");
   }
   return wssec::QName{s.substr(1, close - 1), s.substr(close + 1)};
+}
+
+/// The --header names of `o`, each of which must name at least one soap:Header child of `env`
+/// (never wsse:Security; with `skip_encrypted`, never a wsse11:EncryptedHeader either, as
+/// encryptEnvelope() leaves those alone): a misspelt name would otherwise leave that header
+/// silently unsigned or in clear. Usage error otherwise.
+std::vector<wssec::QName> headerNames(const WssOptions& o, const wssec::Envelope& env, bool skip_encrypted) {
+  std::vector<wssec::QName> names;
+  for (const auto& spec : o.headers) {
+    wssec::QName q = parseClark(spec);
+    bool found = false;
+    for (xmlNode* h : wssec::childElements(env.header())) {
+      if (wssec::isElement(h, wssec::ns::kWsse, "Security")) continue;
+      if (skip_encrypted && wssec::isElement(h, wssec::ns::kWsse11, "EncryptedHeader")) continue;
+      found = found || wssec::isElement(h, q.ns_uri.c_str(), q.local.c_str());
+    }
+    if (!found) usage("--header " + spec + ": no such soap:Header child in " + o.input);
+    names.push_back(std::move(q));
+  }
+  return names;
 }
 
 [[noreturn]] void usage(const std::string& msg) {
@@ -134,6 +155,10 @@ void runVerify(const WssOptions& o) {
             << "\" serial=" << r->signer.serial << " alg=" << wssec::algorithmUri(r->algorithm)
             << " signed=";
   for (std::size_t i = 0; i < r->signed_ids.size(); ++i) std::cout << (i ? "," : "") << r->signed_ids[i];
+  std::cout << " signed_headers=";
+  for (std::size_t i = 0; i < r->signed_headers.size(); ++i) {
+    std::cout << (i ? "," : "") << '{' << r->signed_headers[i].ns_uri << '}' << r->signed_headers[i].local;
+  }
   std::cout << " created=" << wssec::formatXsdDateTime(r->created)
             << " expires=" << wssec::formatXsdDateTime(r->expires) << (r->was_encrypted ? " decrypted" : "")
             << "\n";
@@ -146,6 +171,7 @@ void runSign(const WssOptions& o) {
   wssec::SignOptions so;
   so.ttl = std::chrono::seconds(o.ttl);
   so.nonce = !o.no_nonce;
+  so.sign_headers = headerNames(o, env, false);
   util::Result<void> r;
   if (!o.hmac_key_file.empty()) {
     r = wssec::signEnvelopeHmac(env, readAll(o.hmac_key_file), clock, so);
@@ -166,7 +192,7 @@ void runEncrypt(const WssOptions& o) {
   auto env = parseInput(o.input);
   auto cert = must(wssec::Certificate::fromPemFile(o.cert), "--cert");
   wssec::EncryptOptions eo;
-  for (const auto& h : o.headers) eo.encrypt_headers.push_back(parseClark(h));
+  eo.encrypt_headers = headerNames(o, env, true);
   if (auto r = wssec::encryptEnvelope(env, cert, eo); !r) {
     std::cerr << "insip wss encrypt: " << r.error().message() << "\n";
     throw CLI::RuntimeError(kWssExitInvalid);
@@ -194,7 +220,10 @@ void addWssCommand(CLI::App& parent) {
   auto* wss = parent.add_subcommand("wss", "WS-Security (SOAP 1.2) tools: sign, verify, encrypt, decrypt");
   wss->require_subcommand(1);
 
-  auto* verify = wss->add_subcommand("verify", "Verify a signed (and optionally encrypted) SOAP message");
+  auto* verify = wss->add_subcommand(
+      "verify",
+      "Verify a signed (and optionally encrypted) SOAP message; prints 'VALID signer=... signed=<ids> "
+      "signed_headers=<{ns}local,...> ...' or 'INVALID: <reason>'");
   verify->add_option("file", opts->input, "Message file")->required();
   verify->add_option("--ca", opts->ca, "PEM trust anchors (CA or pinned certificates)");
   verify->add_option("--crl", opts->crl, "PEM CRL file (enables revocation checking)");
@@ -207,13 +236,19 @@ void addWssCommand(CLI::App& parent) {
   verify->add_option("-o,--output", opts->output, "Write the verified (decrypted) message here");
   verify->callback([opts] { runVerify(*opts); });
 
-  auto* sign = wss->add_subcommand("sign", "Add Timestamp, BinarySecurityToken and Signature");
+  auto* sign = wss->add_subcommand(
+      "sign",
+      "Add Timestamp, Nonce, BinarySecurityToken and a Signature over Body, Timestamp, Nonce and any --header blocks");
   sign->add_option("file", opts->input, "SOAP 1.2 envelope")->required();
   sign->add_option("--key", opts->key, "PEM private key (RSA >= 2048 or EC P-256)");
   sign->add_option("--cert", opts->cert, "PEM certificate of the key");
   sign->add_option("--hmac-key-file", opts->hmac_key_file, "Sign with hmac-sha256 under this secret instead");
   sign->add_option("--ttl", opts->ttl, "Timestamp lifetime in seconds")->capture_default_str();
   sign->add_option("--now", opts->now, "Timestamp Created time, ISO-8601");
+  sign->add_option("--header", opts->headers,
+                   "Also sign every soap:Header child named '{namespace-uri}local' (repeatable; each name must "
+                   "match a header block; the Body and the Timestamp are always signed)")
+      ->allow_extra_args(false);
   sign->add_flag("--no-nonce", opts->no_nonce,
                  "Do not add the signed wsse:Nonce (16 random bytes) used for replay detection");
   sign->add_option("-o,--output", opts->output, "Output file (default stdout)");
@@ -225,7 +260,8 @@ void addWssCommand(CLI::App& parent) {
   enc->add_option("--cert", opts->cert, "PEM certificate of the recipient")->required();
   enc->add_option("--header", opts->headers,
                   "Also encrypt every soap:Header child named '{namespace-uri}local' as a whole element, "
-                  "wrapped in wsse11:EncryptedHeader (repeatable; never wsse:Security)")
+                  "wrapped in wsse11:EncryptedHeader (repeatable; each name must match a header block; "
+                  "never wsse:Security)")
       ->allow_extra_args(false);
   enc->add_option("-o,--output", opts->output, "Output file (default stdout)");
   enc->callback([opts] { runEncrypt(*opts); });

@@ -342,7 +342,7 @@ using EncTemplateOk = util::Result<std::string>;
 // Encrypts `node` (its content for Body, the whole element for a header block) under `session`
 // with an xmlsec template; returns the EncryptedData Id. xmlsec puts the EncryptedData in place.
 EncTemplateOk encryptNode(xmlDoc* doc, xmlNode* node, bool element, bool gcm256, const std::string& session) {
-  const std::string ed_id = "ED-" + randomIdSuffix();
+  const std::string ed_id = "ED-" + uniqueIdSuffix();
   xmlNode* tmpl = xmlSecTmplEncDataCreate(doc, gcm256 ? xmlSecTransformAes256GcmId : xmlSecTransformAes128GcmId,
                                           BAD_CAST ed_id.c_str(), element ? xmlSecTypeEncElement : xmlSecTypeEncContent,
                                           nullptr, nullptr);
@@ -456,7 +456,7 @@ util::Result<void> encryptEnvelope(Envelope& env, const Certificate& recipient, 
   xmlNs* ds = xmlNewNs(ek, BAD_CAST ns::kDs, BAD_CAST "ds");
   xmlNs* wsse = detail::ensureNs(sec, ns::kWsse, "wsse");
   xmlSetNs(ek, xenc);
-  const std::string ek_id = "EK-" + randomIdSuffix();
+  const std::string ek_id = "EK-" + uniqueIdSuffix();
   xmlSetProp(ek, BAD_CAST "Id", BAD_CAST ek_id.c_str());
   xmlNode* em = xmlNewChild(ek, xenc, BAD_CAST "EncryptionMethod", nullptr);
   xmlSetProp(em, BAD_CAST "Algorithm", BAD_CAST kRsaOaepMgf1p);

@@ -97,7 +97,7 @@ util::Result<void> signImpl(Envelope& env, SignatureAlgorithm alg, xmlSecKeyPtr 
 
   std::string bst_id;
   if (cert != nullptr) {
-    bst_id = "X509-" + randomIdSuffix();
+    bst_id = "X509-" + uniqueIdSuffix();
     const std::string b64 = base64Encode(cert->der());
     xmlNode* bst = xmlNewDocNode(env.doc(), wsse, BAD_CAST "BinarySecurityToken", BAD_CAST b64.c_str());
     xmlSetProp(bst, BAD_CAST "EncodingType", BAD_CAST ns::kBase64Binary);
@@ -109,7 +109,7 @@ util::Result<void> signImpl(Envelope& env, SignatureAlgorithm alg, xmlSecKeyPtr 
   xmlSecTransformId sig_id = alg == SignatureAlgorithm::RsaSha256         ? xmlSecTransformRsaSha256Id
                              : alg == SignatureAlgorithm::EcdsaP256Sha256 ? xmlSecTransformEcdsaSha256Id
                                                                           : xmlSecTransformHmacSha256Id;
-  const std::string sig_xml_id = "SIG-" + randomIdSuffix();
+  const std::string sig_xml_id = "SIG-" + uniqueIdSuffix();
   xmlNode* sig = xmlSecTmplSignatureCreateNsPref(env.doc(), xmlSecTransformExclC14NId, sig_id,
                                                  BAD_CAST sig_xml_id.c_str(), BAD_CAST "ds");
   if (sig == nullptr) return util::fail(WssErrc::CryptoFailure);

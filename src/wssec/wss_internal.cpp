@@ -132,7 +132,7 @@ void registerId(xmlNode* n) {
 std::string ensureWsuId(xmlNode* n, const char* prefix) {
   std::string v;
   if (getAttr(n, "Id", ns::kWsu, v) || getAttr(n, "Id", nullptr, v)) return v;
-  v = std::string(prefix) + "-" + randomIdSuffix();
+  v = std::string(prefix) + "-" + uniqueIdSuffix();
   xmlNs* wsu = ensureNs(n, ns::kWsu, "wsu");
   xmlSetNsProp(n, wsu, BAD_CAST "Id", BAD_CAST v.c_str());
   return v;

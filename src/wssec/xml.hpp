@@ -78,7 +78,9 @@ std::string serializeNode(xmlDoc* doc, xmlNode* n);
 /// Base64 helpers (OpenSSL EVP, whitespace in input ignored). decode returns false on bad input.
 bool base64Decode(std::string_view in, std::string& out);
 std::string base64Encode(std::string_view in);
-/// Random identifier suffix (hex) for wsu:Id values.
-std::string randomIdSuffix();
+/// Identifier suffix (16 hex digits) for wsu:Id values: unique within the process (a counter from a
+/// random start drawn once), not secret — ids only need to differ within a document and between
+/// messages; the replay-relevant randomness is the wsse:Nonce, which is drawn per message.
+std::string uniqueIdSuffix();
 
 }  // namespace insip::wssec

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
 
 #include "wssec/datetime.hpp"
@@ -139,7 +140,7 @@ TEST(ReplayCacheTest, MemoryCacheRejectsRepeatsUntilExpiryAndStaysBounded) {
 
 TEST(ReplayCacheTest, FileCachePersistsAcrossInstances) {
   using namespace std::chrono;
-  const auto path = std::filesystem::temp_directory_path() / ("wssec-replay-" + randomIdSuffix());
+  const auto path = std::filesystem::temp_directory_path() / ("wssec-replay-" + uniqueIdSuffix());
   const util::SystemTime t0{seconds(5000)};
   {
     auto c = FileReplayCache::open(path);
@@ -154,6 +155,16 @@ TEST(ReplayCacheTest, FileCachePersistsAcrossInstances) {
     EXPECT_TRUE((*c)->checkAndRemember(std::string("\x01\xff k", 4), t0 + seconds(200), t0 + seconds(61)));
   }
   std::filesystem::remove(path);
+}
+
+TEST(UniqueIdSuffixTest, SixteenHexDigitsAndNeverTheSameTwice) {
+  std::set<std::string> seen;
+  for (int i = 0; i < 1000; ++i) {
+    const std::string s = uniqueIdSuffix();
+    ASSERT_EQ(s.size(), 16u);
+    EXPECT_EQ(s.find_first_not_of("0123456789abcdef"), std::string::npos) << s;
+    EXPECT_TRUE(seen.insert(s).second) << "repeated " << s;
+  }
 }
 
 }  // namespace

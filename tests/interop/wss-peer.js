@@ -7,8 +7,13 @@
 //
 //   node wss-peer.js sign    --key K.pem --cert C.pem --created ISO [--ttl S] IN OUT
 //   node wss-peer.js verify  --ca CA.pem --now ISO [--decrypt-key K.pem] [--out F] IN
-//   node wss-peer.js encrypt --cert C.pem [--alg aes256-gcm|aes128-gcm|aes256-cbc] IN OUT
+//   node wss-peer.js encrypt --cert C.pem [--alg aes256-gcm|aes128-gcm|aes256-cbc]
+//                            [--header '{namespace-uri}local']... IN OUT
 //   node wss-peer.js decrypt --key K.pem IN OUT
+//
+// encrypt always encrypts the Body content; each --header (repeatable) also encrypts every
+// soap:Header child of that name as a whole element, wrapped in wsse11:EncryptedHeader (WSS 1.1
+// §9.3). decrypt (and verify --decrypt-key) put such headers back in place of their wrappers.
 "use strict";
 const fs = require("fs");
 const crypto = require("crypto");
@@ -22,6 +27,7 @@ const NS = {
   wsu: "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd",
   ds: "http://www.w3.org/2000/09/xmldsig#",
   xenc: "http://www.w3.org/2001/04/xmlenc#",
+  wsse11: "http://docs.oasis-open.org/wss/oasis-wss-wssecurity-secext-1.1.xsd",
   xmlns: "http://www.w3.org/2000/xmlns/",
 };
 const URI = {
@@ -33,7 +39,11 @@ const URI = {
   base64: "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary",
   rsaOaepMgf1p: "http://www.w3.org/2001/04/xmlenc#rsa-oaep-mgf1p",
   content: "http://www.w3.org/2001/04/xmlenc#Content",
+  element: "http://www.w3.org/2001/04/xmlenc#Element",
 };
+// SOAP 1.2 attributes a header block's EncryptedHeader wrapper must carry too (WSS 1.1 §9.3).
+const SOAP_HEADER_ATTRS = ["mustUnderstand", "role", "relay"];
+const REPEATABLE = new Set(["header"]);
 const DATA_ALGS = {
   "aes256-gcm": "http://www.w3.org/2009/xmlenc11#aes256-gcm",
   "aes128-gcm": "http://www.w3.org/2009/xmlenc11#aes128-gcm",
@@ -67,7 +77,9 @@ function parseArgs(argv) {
   for (let i = 0; i < argv.length; ++i) {
     if (argv[i].startsWith("--")) {
       if (i + 1 >= argv.length) throw new Error(`${argv[i]} needs a value`);
-      opts[argv[i].slice(2)] = argv[++i];
+      const name = argv[i].slice(2);
+      if (REPEATABLE.has(name)) (opts[name] = opts[name] || []).push(argv[++i]);
+      else opts[name] = argv[++i];
     } else {
       opts._.push(argv[i]);
     }
@@ -312,21 +324,36 @@ async function verify(o) {
               `created=${created.toISOString()} expires=${expires.toISOString()}${decrypted ? " decrypted" : ""}`);
 }
 
-// Encrypts the Body content (WSS 1.1 §9, XML-Enc §3): xml-encryption produces a plain XML-Enc
-// EncryptedData with the EncryptedKey embedded in its KeyInfo; we move the EncryptedKey into
-// wsse:Security (before any ds:Signature), name the recipient with an STR/X509IssuerSerial, and
-// add the ReferenceList that points at the EncryptedData.
-async function encrypt(o) {
-  const [inPath, outPath] = o._;
-  const certPem = fs.readFileSync(o.cert, "utf8");
-  const cert = new crypto.X509Certificate(certPem);
-  const alg = DATA_ALGS[o.alg || "aes256-gcm"];
-  if (!alg) throw new Error(`unknown --alg ${o.alg}`);
-  const doc = parseXml(fs.readFileSync(inPath, "utf8"));
-  const parts = soapParts(doc, { createHeader: true });
-  const content = Array.from(parts.body.childNodes).map(serialize).join("");
+// '{namespace-uri}local' (Clark notation) -> { ns, local }.
+function parseClark(spec) {
+  const m = /^\{([^}]+)\}([^{}:\s]+)$/.exec(spec);
+  if (!m) throw new Error(`--header must be '{namespace-uri}local-name', got '${spec}'`);
+  return { ns: m[1], local: m[2] };
+}
+
+// `el` serialised on its own with every namespace declaration in scope at its place in the
+// document, so that its plaintext is a namespace-complete element wherever it is decrypted.
+function serializeStandalone(el) {
+  const copy = el.cloneNode(true);
+  const declared = new Set(Array.from(el.attributes).filter((a) => a.namespaceURI === NS.xmlns).map((a) => a.name));
+  for (let n = el.parentNode; n && n.nodeType === 1; n = n.parentNode) {
+    for (const a of Array.from(n.attributes)) {
+      if (a.namespaceURI !== NS.xmlns || declared.has(a.name)) continue;
+      declared.add(a.name);
+      copy.setAttributeNS(NS.xmlns, a.name, a.value);
+    }
+  }
+  return serialize(copy);
+}
+
+// xml-encryption encrypts `plaintext` under a fresh session key: a plain XML-Enc EncryptedData
+// with the EncryptedKey embedded in its KeyInfo. We take the EncryptedKey out (it goes into
+// wsse:Security), give the EncryptedData an Id and Type, name the recipient with an
+// STR/X509IssuerSerial (what WSS X.509 Token Profile §3.2 recommends) and add the ReferenceList
+// pointing at the EncryptedData. Returns both elements (owned by a scratch document).
+async function xmlencEncrypt(plaintext, type, cert, certPem, alg) {
   const encXml = await new Promise((resolve, reject) =>
-    xmlenc.encrypt(content, {
+    xmlenc.encrypt(plaintext, {
       rsa_pub: cert.publicKey.export({ type: "spki", format: "pem" }),
       pem: certPem,
       encryptionAlgorithm: alg,
@@ -342,9 +369,8 @@ async function encrypt(o) {
   ed.removeChild(edKi);
   const edId = `ED-${crypto.randomBytes(8).toString("hex")}`;
   ed.setAttribute("Id", edId);
-  ed.setAttribute("Type", URI.content);
+  ed.setAttribute("Type", type);
 
-  // Recipient reference: STR with X509IssuerSerial (what WSS X.509 Token Profile §3.2 recommends).
   const ekKi = child(ek, NS.ds, "KeyInfo");
   while (ekKi.firstChild) ekKi.removeChild(ekKi.firstChild);
   const issuer = cert.issuer.split("\n").reverse().join(",");
@@ -355,22 +381,70 @@ async function encrypt(o) {
     `</ds:X509IssuerSerial></ds:X509Data></wsse:SecurityTokenReference>`).documentElement);
   ek.setAttribute("Id", `EK-${crypto.randomBytes(8).toString("hex")}`);
   ek.appendChild(parseXml(`<xenc:ReferenceList xmlns:xenc="${NS.xenc}"><xenc:DataReference URI="#${edId}"/></xenc:ReferenceList>`).documentElement);
+  return { ed, ek, edId };
+}
 
+// Encrypts the Body content (WSS 1.1 §9, XML-Enc §3) and every header block named by --header
+// as a whole element (Type #Element) wrapped in <wsse11:EncryptedHeader wsu:Id> that carries the
+// block's soap:mustUnderstand/role/relay (WSS 1.1 §9.3). xml-encryption draws a new session key
+// per call, so each EncryptedData gets its own EncryptedKey (with one DataReference) in
+// wsse:Security, placed before any ds:Signature (sign-then-encrypt: the receiver decrypts first).
+async function encrypt(o) {
+  const [inPath, outPath] = o._;
+  const certPem = fs.readFileSync(o.cert, "utf8");
+  const cert = new crypto.X509Certificate(certPem);
+  const alg = DATA_ALGS[o.alg || "aes256-gcm"];
+  if (!alg) throw new Error(`unknown --alg ${o.alg}`);
+  const names = (o.header || []).map(parseClark);
+  const doc = parseXml(fs.readFileSync(inPath, "utf8"));
+  const parts = soapParts(doc, { createHeader: true });
+  const blocks = [];
+  for (const { ns, local } of names) {
+    const found = elementChildren(parts.header).filter((h) => is(h, ns, local) && !is(h, NS.wsse, "Security"));
+    if (!found.length) throw new Error(`--header {${ns}}${local}: no such soap:Header child`);
+    for (const h of found) if (!blocks.includes(h)) blocks.push(h);
+  }
   const sec = ensureSecurity(doc, parts);
-  const ekNode = doc.importNode(ek, true);
-  const sig = child(sec, NS.ds, "Signature");
-  if (sig) sec.insertBefore(ekNode, sig); else sec.appendChild(ekNode);
+  const addKey = (ek) => {
+    const ekNode = doc.importNode(ek, true);
+    const sig = child(sec, NS.ds, "Signature");
+    if (sig) sec.insertBefore(ekNode, sig); else sec.appendChild(ekNode);
+  };
+
+  const content = Array.from(parts.body.childNodes).map(serialize).join("");
+  const body = await xmlencEncrypt(content, URI.content, cert, certPem, alg);
+  addKey(body.ek);
   while (parts.body.firstChild) parts.body.removeChild(parts.body.firstChild);
-  parts.body.appendChild(doc.importNode(ed, true));
+  parts.body.appendChild(doc.importNode(body.ed, true));
+  const ids = [body.edId];
+
+  for (const h of blocks) {
+    const enc = await xmlencEncrypt(serializeStandalone(h), URI.element, cert, certPem, alg);
+    const eh = doc.createElementNS(NS.wsse11, "wsse11:EncryptedHeader");
+    eh.setAttributeNS(NS.xmlns, "xmlns:wsse11", NS.wsse11);
+    for (const name of SOAP_HEADER_ATTRS) {
+      if (h.hasAttributeNS(NS.soap, name)) {
+        eh.setAttributeNS(NS.soap, `${parts.env.prefix || "soap"}:${name}`, h.getAttributeNS(NS.soap, name));
+      }
+    }
+    wsuId(doc, eh, "EH");
+    eh.appendChild(doc.importNode(enc.ed, true));
+    parts.header.replaceChild(eh, h);
+    addKey(enc.ek);
+    ids.push(enc.edId);
+  }
   fs.writeFileSync(outPath, serialize(doc));
-  console.log(`ENCRYPTED: ${o.alg || "aes256-gcm"} rsa-oaep-mgf1p #${edId}`);
+  console.log(`ENCRYPTED: ${o.alg || "aes256-gcm"} rsa-oaep-mgf1p ${ids.map((i) => `#${i}`).join(" ")}`);
 }
 
 // Decrypts every EncryptedKey of the Security header and the EncryptedData its ReferenceList
 // names, with xml-encryption (which wants the EncryptedKey inside EncryptedData/KeyInfo).
+// An EncryptedData alone in a wsse11:EncryptedHeader (a soap:Header child, WSS 1.1 §9.3) must be
+// of Type #Element and decrypt to exactly one element, which takes the wrapper's place; an
+// EncryptedHeader that no EncryptedKey references is refused.
 async function decryptWss(xml, keyPem) {
   const doc = parseXml(xml);
-  const { security } = soapParts(doc);
+  const { header, security } = soapParts(doc);
   if (!security) throw new Rejected("no wsse:Security header");
   const ids = indexIds(doc);
   let count = 0;
@@ -393,6 +467,11 @@ async function decryptWss(xml, keyPem) {
         xmlenc.decrypt(serialize(embedded), { key: keyPem, warnInsecureAlgorithm: false },
                        (err, r) => (err ? reject(new Rejected(`xml-encryption: ${err.message}`)) : resolve(r))));
       const type = ed.getAttribute("Type");
+      const eh = ed.parentNode;
+      const inEncryptedHeader = is(eh, NS.wsse11, "EncryptedHeader");
+      if (inEncryptedHeader && (eh.parentNode !== header || elementChildren(eh).length !== 1 || type !== URI.element)) {
+        throw new Rejected("wsse11:EncryptedHeader must be a soap:Header child holding one #Element EncryptedData");
+      }
       // Parse the plaintext in the namespace context of the EncryptedData's parent.
       const wrapperNs = [];
       for (let n = ed.parentNode; n && n.nodeType === 1; n = n.parentNode) {
@@ -401,7 +480,16 @@ async function decryptWss(xml, keyPem) {
         }
       }
       const wrapper = parseXml(`<w ${wrapperNs.map((a) => `${a.name}="${a.value}"`).join(" ")}>${plain}</w>`).documentElement;
-      if (type === URI.content || type === "http://www.w3.org/2001/04/xmlenc#Element") {
+      if (inEncryptedHeader) {
+        const restored = elementChildren(wrapper);
+        const stray = Array.from(wrapper.childNodes).filter((n) =>
+          n.nodeType !== 1 && n.nodeType !== 8 && !(n.nodeType === 3 && !n.data.trim()));
+        if (restored.length !== 1 || stray.length || is(restored[0], NS.wsse11, "EncryptedHeader") ||
+            is(restored[0], NS.xenc, "EncryptedData")) {
+          throw new Rejected("EncryptedHeader did not decrypt to exactly one header element");
+        }
+        header.replaceChild(doc.importNode(restored[0], true), eh);
+      } else if (type === URI.content || type === URI.element) {
         for (const n of Array.from(wrapper.childNodes)) ed.parentNode.insertBefore(doc.importNode(n, true), ed);
         ed.parentNode.removeChild(ed);
       } else {
@@ -410,6 +498,9 @@ async function decryptWss(xml, keyPem) {
       ++count;
     }
     security.removeChild(ek);
+  }
+  if (doc.getElementsByTagNameNS(NS.wsse11, "EncryptedHeader").length) {
+    throw new Rejected("wsse11:EncryptedHeader not referenced by any EncryptedKey");
   }
   return { xml: serialize(doc), count };
 }
